@@ -1,0 +1,44 @@
+# Calculus for Machine Learning: one entry point for readers, students, instructors and CI.
+#   make book       build the whole HTML book into _build/html (creates .venv on first use)
+#   make test       run the whole test suite (builds the book first; installs Chromium if root)
+#   make exercises  regenerate the student notebooks in exercises/ from solutions/
+#   make lint       ruff over the package, the autograder, the tests and the benchmarks
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: env book test exercises lint bench clean system-deps
+
+$(STAMP): requirements.txt pyproject.toml package.json package-lock.json
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+env: $(STAMP)
+
+book: env
+	$(BIN)/python scripts/static_assets.py
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+system-deps:
+	bash scripts/system-deps.sh
+
+exercises: env
+	$(BIN)/python -m autograder.release
+
+lint: env
+	$(BIN)/ruff check calcml autograder tests benchmarks scripts
+
+test: env system-deps book
+	$(BIN)/ruff check calcml autograder tests benchmarks scripts
+	$(BIN)/python -m pytest
+
+bench: env
+	$(BIN)/python benchmarks/book_build.py
+
+clean:
+	rm -rf _build book_static

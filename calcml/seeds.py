@@ -1,0 +1,65 @@
+"""The worked examples of the course's source notes, with their verified values.
+
+``calcml/data/seed_examples.json`` is a copy of the course team's verified table of
+every numeric example in the notes (the notes' own errors corrected). A chapter that
+shows such an example computes it in code and calls :func:`agree` on the result, so
+the page cannot build if the computed number and the verified one ever part ways.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+__all__ = ["seed_example", "expected", "agree", "all_seed_examples"]
+
+
+@cache
+def all_seed_examples() -> dict[str, dict[str, Any]]:
+    """Every seed example, keyed by its id (e.g. ``"s002_power_lines"``)."""
+    text = resources.files("calcml").joinpath("data/seed_examples.json").read_text("utf-8")
+    return {entry["id"]: entry for entry in json.loads(text)}
+
+
+def seed_example(example_id: str) -> dict[str, Any]:
+    """The whole entry of one example: description, inputs, expected values, notes."""
+    examples = all_seed_examples()
+    if example_id not in examples:
+        raise KeyError(f"no seed example {example_id!r}; known ids: {sorted(examples)}")
+    return examples[example_id]
+
+
+def expected(example_id: str, key: str) -> Any:
+    """The verified value ``expected[key]`` of one example."""
+    entry = seed_example(example_id)
+    if key not in entry["expected"]:
+        raise KeyError(
+            f"seed example {example_id!r} has no expected value {key!r}; "
+            f"it has {sorted(entry['expected'])}"
+        )
+    return entry["expected"][key]
+
+
+def agree(example_id: str, key: str, computed: Any, rtol: float = 1e-9, atol: float = 1e-12) -> Any:
+    """Check that ``computed`` equals the verified ``expected[key]``; return ``computed``.
+
+    Numbers and nested lists of numbers are compared with ``np.allclose``; anything
+    else (strings, booleans) must be equal. Raises ``AssertionError`` naming the
+    example, the key and both values when they differ.
+    """
+    want = expected(example_id, key)
+    try:
+        ok = np.allclose(np.asarray(computed, dtype=float), np.asarray(want, dtype=float),
+                         rtol=rtol, atol=atol)
+        same_shape = np.shape(computed) == np.shape(want)
+    except (TypeError, ValueError):
+        ok, same_shape = computed == want, True
+    if not (ok and same_shape):
+        raise AssertionError(
+            f"seed example {example_id}[{key!r}]: computed {computed!r}, verified value {want!r}"
+        )
+    return computed
