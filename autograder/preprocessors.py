@@ -1,0 +1,90 @@
+"""nbgrader preprocessors that put the sandboxed grader inside plain ``nbgrader``.
+
+``nbgrader autograde`` runs :class:`SandboxedGrading` in place of nbgrader's own
+``Execute``: the student's cells run in a confined kernel and every test cell gets
+an output written by the trusted grader (a pass line, or an error naming the input,
+the expected and the received value), which nbgrader's ``SaveAutoGrades`` then turns
+into points. Hidden tests are removed from the graded notebook, so the feedback that
+``nbgrader generate_feedback`` renders from it never shows them.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from nbgrader.preprocessors import NbGraderPreprocessor
+from nbgrader.utils import compute_checksum
+from traitlets import Float, Integer
+
+from autograder.grade import grade_notebook, is_test_cell, strip_hidden_tests
+from autograder.session import Limits
+
+__all__ = ["SandboxedGrading", "collect_files"]
+
+MAX_FILE_BYTES = 8 << 20
+
+
+def collect_files(directory: str | os.PathLike[str], limit: int = 64 << 20) -> dict[str, bytes]:
+    """Regular files of a submission directory (not notebooks, not links), size-capped."""
+    root = Path(directory)
+    out: dict[str, bytes] = {}
+    total = 0
+    if not root.is_dir():
+        return out
+    for path in sorted(root.rglob("*")):
+        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb":
+            continue
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES or total + size > limit:
+            continue
+        total += size
+        out[str(path.relative_to(root))] = path.read_bytes()
+    return out
+
+
+class SandboxedGrading(NbGraderPreprocessor):
+    """Execute the student's cells in the sandbox and grade every test cell from outside."""
+
+    timeout = Float(20.0, help="Seconds one cell, or one function's test cases, may run.").tag(
+        config=True)
+    memory_mb = Integer(2048, help="Address-space limit of the student's kernel (MiB).").tag(
+        config=True)
+    cpu_seconds = Integer(300, help="CPU-time limit of one kernel (seconds).").tag(config=True)
+    output_kb = Integer(64, help="Output kept per cell (KiB).").tag(config=True)
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        path = resources.get("metadata", {}).get("path", ".")
+        limits = Limits(cell_timeout=self.timeout, memory_mb=self.memory_mb,
+                        cpu_seconds=self.cpu_seconds, output_kb=self.output_kb)
+        result = grade_notebook(nb, limits=limits, files=collect_files(path))
+        by_index = {t.cell_index: t for t in result.tests}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            if index in result.cell_outputs:
+                cell.outputs = _nodes(result.cell_outputs[index])
+            if is_test_cell(cell):
+                cell.source = strip_hidden_tests(cell.source)
+                if "checksum" in cell.metadata.get("nbgrader", {}):
+                    cell.metadata.nbgrader.checksum = compute_checksum(cell)
+                test = by_index.get(index)
+                cell.outputs = _nodes(_test_outputs(test.verdicts if test else []))
+        return nb, resources
+
+
+def _test_outputs(verdicts: list[Any]) -> list[dict[str, Any]]:
+    if verdicts and all(v.passed for v in verdicts):
+        text = "".join(f"{v.function}: passed all {v.checked} test cases\n" for v in verdicts)
+        return [{"output_type": "stream", "name": "stdout", "text": text}]
+    failed = [v for v in verdicts if not v.passed] or verdicts
+    message = "\n\n".join(v.message for v in failed) or "no checks ran"
+    return [{"output_type": "error", "ename": "GradingFailure", "evalue": message,
+             "traceback": ["GradingFailure: " + message]}]
+
+
+def _nodes(outputs: list[dict[str, Any]]) -> list[Any]:
+    from nbformat import from_dict
+
+    return [from_dict(o) for o in outputs]
