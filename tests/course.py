@@ -1,0 +1,106 @@
+"""A throw-away nbgrader course for the tests: real nbgrader commands, a real gradebook.
+
+The course root is a temporary folder holding a copy of ``solutions/``; nbgrader runs
+from the repository (so it reads the course's ``nbgrader_config.py``) with
+``CALCML_COURSE_ROOT`` pointing at the temporary root.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Course:
+    def __init__(self, root: Path, *, timeout: float = 8.0, db_url: str | None = None):
+        self.root = root
+        shutil.copytree(REPO / "solutions", root / "solutions")
+        self.env = dict(os.environ, CALCML_COURSE_ROOT=str(root),
+                        CALCML_CELL_TIMEOUT=str(timeout),
+                        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        if db_url:
+            self.env["CALCML_DB_URL"] = db_url
+        self.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
+
+    def nbgrader(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        proc = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=REPO, env=self.env,
+                              capture_output=True, text=True, timeout=900)
+        if check and (proc.returncode != 0 or "[AutogradeApp | ERROR]" in proc.stderr):
+            raise AssertionError(f"nbgrader {' '.join(args)} failed:\n{proc.stderr[-4000:]}")
+        return proc
+
+    def generate(self, assignment: str) -> Path:
+        self.nbgrader("generate_assignment", assignment, "--force")
+        return self.root / "exercises" / assignment / f"{assignment}.ipynb"
+
+    def source(self, assignment: str) -> Any:
+        return nbformat.read(self.root / "solutions" / assignment / f"{assignment}.ipynb", 4)
+
+    def release(self, assignment: str) -> Any:
+        return nbformat.read(self.root / "exercises" / assignment / f"{assignment}.ipynb", 4)
+
+    def submit(self, student: str, assignment: str, nb: Any,
+               files: dict[str, bytes] | None = None) -> Path:
+        folder = self.root / "submitted" / student / assignment
+        folder.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, folder / f"{assignment}.ipynb")
+        for name, data in (files or {}).items():
+            (folder / name).write_bytes(data)
+        return folder
+
+    def autograde(self, assignment: str, *students: str) -> subprocess.CompletedProcess[str]:
+        args = ["autograde", assignment, "--force"]
+        if len(students) == 1:
+            args.append(f"--student={students[0]}")
+        return self.nbgrader(*args)
+
+    def scores(self, assignment: str) -> dict[str, dict[str, float]]:
+        """student -> {graded function name: auto score} from the gradebook."""
+        from nbgrader.api import Gradebook
+
+        out: dict[str, dict[str, float]] = {}
+        with Gradebook(self.db_url, "calcml") as gb:
+            for student in gb.students:
+                try:
+                    sub = gb.find_submission(assignment, student.id)
+                except Exception:  # no submission for this student
+                    continue
+                for nb in sub.notebooks:
+                    for grade in nb.grades:
+                        if grade.name.startswith("test_"):
+                            out.setdefault(student.id, {})[grade.name[5:]] = grade.auto_score
+        return out
+
+
+def with_answers(nb: Any, answers: dict[str, str]) -> Any:
+    """A copy of ``nb`` whose answer cells for the named functions hold new source."""
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+        if cell.cell_type == "code" and grade_id in answers:
+            cell.source = answers[grade_id]
+    return nb
+
+
+def with_extra_cell(nb: Any, source: str, after: str | None = None) -> Any:
+    """A copy of ``nb`` with a student-added code cell (after the named answer cell,
+    or before the first answer cell)."""
+    nb = copy.deepcopy(nb)
+    cell = nbformat.v4.new_code_cell(source)
+    ids = [c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    if after is None:
+        index = next(i for i, c in enumerate(nb.cells)
+                     if c.get("metadata", {}).get("nbgrader", {}).get("solution"))
+    else:
+        index = ids.index(after) + 1
+    nb.cells.insert(index, cell)
+    return nb
