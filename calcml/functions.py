@@ -41,9 +41,14 @@ def sigmoid(z: ArrayLike) -> np.ndarray:
 
 
 def sigmoid_derivative(z: ArrayLike) -> np.ndarray:
-    """sigma'(z) = sigma(z) (1 - sigma(z)), elementwise and stable for large |z|."""
-    s = sigmoid(z)
-    return s * (1.0 - s)
+    """sigma'(z) = sigma(z) (1 - sigma(z)), elementwise and stable for large |z|.
+
+    Evaluated as sigma(z) sigma(-z) (the same number, since 1 - sigma(z) = sigma(-z)),
+    which keeps full relative accuracy in the tails: for z = 40, 1 - sigma(z) would
+    round to 0, while sigma(-40) is about 4.2e-18.
+    """
+    z = as_float_array(z, "z", finite=False)
+    return sigmoid(z) * sigmoid(-z)
 
 
 def relu(z: ArrayLike) -> np.ndarray:
@@ -68,7 +73,10 @@ def logsumexp(z: ArrayLike, axis: int = -1) -> np.ndarray:
     """log(sum(exp(z))) along ``axis``, shifted by the maximum so nothing overflows."""
     z = as_float_array(z, "z", ndim=(1, 2), finite=False)
     m = np.max(z, axis=axis, keepdims=True)
-    return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(z - m), axis=axis))
+    # an infinite maximum (all -inf, or some +inf) must not be subtracted: inf - inf = nan
+    m = np.where(np.isfinite(m), m, 0.0)
+    with np.errstate(divide="ignore"):  # log(0) = -inf when every entry is -inf
+        return np.squeeze(m, axis=axis) + np.log(np.sum(np.exp(z - m), axis=axis))
 
 
 def softmax(z: ArrayLike) -> np.ndarray:
