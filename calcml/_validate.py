@@ -45,14 +45,20 @@ def as_float_array(
     """
     if callable(value) and not isinstance(value, np.ndarray):
         raise TypeError(f"{name} must be a number or an array of numbers, got a callable {value!r}")
+    if value is None:
+        raise TypeError(f"{name} must be a number or an array of numbers, got None")
+    try:
+        is_complex = np.iscomplexobj(value)
+    except (TypeError, ValueError):  # ragged or non-numeric: reported just below
+        is_complex = False
+    if is_complex:
+        raise TypeError(f"{name} must be real, got a complex value")
     try:
         arr = np.array(value, dtype=float)
     except (TypeError, ValueError) as exc:
         raise TypeError(
             f"{name} must be a number or an array of numbers, got {type(value).__name__}: {exc}"
         ) from None
-    if np.iscomplexobj(np.asarray(value)):
-        raise TypeError(f"{name} must be real, got a complex array")
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
