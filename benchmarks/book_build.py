@@ -48,16 +48,16 @@ def execution_times(cache_dir: Path) -> list[tuple[str, float | None]]:
     """(page, seconds) for every notebook in the jupyter-cache at ``cache_dir``."""
     from jupyter_cache import get_cache
 
-    records = get_cache(str(cache_dir)).list_cache_records()
+    latest: dict[str, object] = {}
+    for record in get_cache(str(cache_dir)).list_cache_records():
+        # a page edited between the builds has one record per version: keep the newest
+        if record.uri not in latest or record.created > latest[record.uri].created:
+            latest[record.uri] = record
     rows = []
-    for record in records:
+    for uri, record in latest.items():
         seconds = (record.data or {}).get("execution_seconds")
-        uri = Path(record.uri)
-        try:
-            uri = uri.relative_to(ROOT)
-        except ValueError:
-            pass
-        rows.append((str(uri), seconds))
+        path = Path(uri)
+        rows.append((str(path.relative_to(ROOT)) if ROOT in path.parents else uri, seconds))
     return sorted(rows)
 
 

@@ -195,14 +195,15 @@ def explore(
 
     slider.observe(redraw, names="value")
 
+    name = html.escape(label)
     display(HTML(_caption(
-        f"Live figure: move the slider to change the {html.escape(label)}. It redraws "
-        "only when a Python kernel runs this page; the static book shows the first value."
+        f"Live figure: the slider ({name}) redraws it when a Python kernel runs this "
+        "page; without a kernel it shows the first value."
     )))
     display(widgets.VBox([slider, output]))
     display(HTML(_caption(
-        f"Precomputed animation over the same values of the {html.escape(label)}: "
-        "press play or drag its slider; it works without a kernel."
+        f"Precomputed animation over the same values of {name}: press play or drag its "
+        "slider; it works without a kernel."
     )))
     display(HTML(movie))
 
