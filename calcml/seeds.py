@@ -47,19 +47,37 @@ def expected(example_id: str, key: str) -> Any:
 def agree(example_id: str, key: str, computed: Any, rtol: float = 1e-9, atol: float = 1e-12) -> Any:
     """Check that ``computed`` equals the verified ``expected[key]``; return ``computed``.
 
-    Numbers and nested lists of numbers are compared with ``np.allclose``; anything
-    else (strings, booleans) must be equal. Raises ``AssertionError`` naming the
-    example, the key and both values when they differ.
+    Numbers and nested lists of numbers are compared with ``np.allclose``, dicts key by
+    key with the same tolerance, anything else (strings, booleans) must be equal.
+    Raises ``AssertionError`` naming the example, the key and both values when they
+    differ.
     """
     want = expected(example_id, key)
-    try:
-        ok = np.allclose(np.asarray(computed, dtype=float), np.asarray(want, dtype=float),
-                         rtol=rtol, atol=atol)
-        same_shape = np.shape(computed) == np.shape(want)
-    except (TypeError, ValueError):
-        ok, same_shape = computed == want, True
-    if not (ok and same_shape):
+    problem = _difference(computed, want, rtol, atol)
+    if problem is not None:
         raise AssertionError(
-            f"seed example {example_id}[{key!r}]: computed {computed!r}, verified value {want!r}"
+            f"seed example {example_id}[{key!r}]{problem}: computed {computed!r}, "
+            f"verified value {want!r}"
         )
     return computed
+
+
+def _difference(computed: Any, want: Any, rtol: float, atol: float, where: str = "") -> str | None:
+    """None when ``computed`` matches ``want``, else where they part (e.g. "['dx']")."""
+    if isinstance(want, dict):
+        if not isinstance(computed, dict) or set(computed) != set(want):
+            return where or " (keys differ)"
+        for k in want:
+            problem = _difference(computed[k], want[k], rtol, atol, f"{where}[{k!r}]")
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(want, (bool, str)) or want is None:
+        return None if computed == want else where
+    try:
+        got, exp = np.asarray(computed, dtype=float), np.asarray(want, dtype=float)
+    except (TypeError, ValueError):
+        return None if computed == want else where
+    if got.shape != exp.shape or not np.allclose(got, exp, rtol=rtol, atol=atol):
+        return where
+    return None
