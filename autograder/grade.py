@@ -25,7 +25,7 @@ from calcml.grading import GradedFunction, cases, graded_function
 from calcml.grading.core import Outcome, Verdict, evaluate
 
 __all__ = ["CheckCall", "TestCellResult", "NotebookResult", "find_checks", "grade_notebook",
-           "is_test_cell", "strip_hidden_tests"]
+           "is_test_cell", "strip_hidden_tests", "sanitize", "code_fingerprint"]
 
 SHIM_SOURCE = Path(shim.__file__).read_text(encoding="utf-8")
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
@@ -97,6 +97,57 @@ def strip_hidden_tests(source: str, n_cases: int | None = None) -> str:
     if n_cases:
         note = f"# hidden tests: {n_cases} fresh cases drawn from the course secret (not shown)\n"
     return HIDDEN_BLOCK.sub(note, source)
+
+
+def sanitize(nb: Any, trusted: dict[str, dict[str, Any]]) -> Any:
+    """Restore the instructor's cells in a submitted notebook, as nbgrader's autograde does.
+
+    ``trusted`` maps grade ids to the gradebook's record of each cell: ``source``,
+    ``cell_type``, ``locked``, ``grade``, ``solution`` and ``points``. Locked cells get
+    the trusted source back; every known cell gets its trusted nbgrader flags (so a
+    student cannot turn a test cell into an ordinary one); a repeated grade id and an
+    unknown one lose their nbgrader metadata and count as the student's own cells.
+    """
+    seen: set[str] = set()
+    for cell in nb["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if not meta:
+            continue
+        grade_id = meta.get("grade_id")
+        if grade_id in seen or grade_id not in trusted:
+            del cell["metadata"]["nbgrader"]
+            continue
+        seen.add(grade_id)
+        record = trusted[grade_id]
+        if record["locked"]:
+            cell["source"] = record["source"]
+            cell["cell_type"] = record["cell_type"]
+        meta.update(grade=record["grade"], solution=record["solution"], locked=record["locked"])
+        if record["grade"]:
+            meta["points"] = record["points"]
+        if cell.get("cell_type") == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+        else:
+            cell.pop("outputs", None)
+            cell.pop("execution_count", None)
+    return nb
+
+
+def code_fingerprint(nb: Any) -> str:
+    """A hash of everything that decides the grades: the code cells, in order, and
+    which of them are tests."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for cell in nb["cells"]:
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        digest.update(b"T" if is_test_cell(cell) else b"C")
+        digest.update(source.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
 def _defined_names(source: str) -> set[str]:

@@ -18,10 +18,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import compute_checksum
 from traitlets import Float, Integer
 
-from autograder.grade import grade_notebook, is_test_cell, strip_hidden_tests
+from autograder.grade import code_fingerprint, grade_notebook, is_test_cell, strip_hidden_tests
 from autograder.session import Limits
 
-__all__ = ["SandboxedGrading", "collect_files"]
+__all__ = ["SandboxedGrading", "PrecomputedGrading", "apply_result", "collect_files"]
 
 MAX_FILE_BYTES = 8 << 20
 
@@ -56,22 +56,55 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         path = resources.get("metadata", {}).get("path", ".")
-        limits = Limits(cell_timeout=self.timeout, memory_mb=self.memory_mb,
-                        cpu_seconds=self.cpu_seconds, output_kb=self.output_kb)
-        result = grade_notebook(nb, limits=limits, files=collect_files(path))
-        by_index = {t.cell_index: t for t in result.tests}
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            if index in result.cell_outputs:
-                cell.outputs = _nodes(result.cell_outputs[index])
-            if is_test_cell(cell):
-                cell.source = strip_hidden_tests(cell.source)
-                if "checksum" in cell.metadata.get("nbgrader", {}):
-                    cell.metadata.nbgrader.checksum = compute_checksum(cell)
-                test = by_index.get(index)
-                cell.outputs = _nodes(_test_outputs(test.verdicts if test else []))
-        return nb, resources
+        result = grade_notebook(nb, limits=self.limits(), files=collect_files(path))
+        return apply_result(nb, result), resources
+
+    def limits(self) -> Limits:
+        return Limits(cell_timeout=self.timeout, memory_mb=self.memory_mb,
+                      cpu_seconds=self.cpu_seconds, output_kb=self.output_kb)
+
+
+class PrecomputedGrading(SandboxedGrading):
+    """Record a result that a worker already computed (``calcml-grade autograde``).
+
+    The single writer of the gradebook runs nbgrader's own autograde for each graded
+    submission with this preprocessor in place of :class:`SandboxedGrading`; it looks
+    the worker's result up in :attr:`results`, checks that nbgrader's sanitized notebook
+    has exactly the code cells the worker graded, and applies it. When they differ it
+    grades the notebook here instead, so the recorded scores are always those of
+    sequential grading.
+    """
+
+    #: (assignment, student, notebook) -> (code fingerprint, NotebookResult)
+    results: dict[tuple[str, str, str], tuple[str, Any]] = {}
+    regraded: list[tuple[str, str, str]] = []
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        info = resources.get("nbgrader", {})
+        key = (info.get("assignment"), info.get("student"), info.get("notebook"))
+        fingerprint, result = self.results.pop(key, (None, None))
+        if result is None or fingerprint != code_fingerprint(nb):
+            self.regraded.append(key)
+            return super().preprocess(nb, resources)
+        return apply_result(nb, result), resources
+
+
+def apply_result(nb: Any, result: Any) -> Any:
+    """Write a grading result into the notebook nbgrader will score and keep: the
+    student's outputs, and one pass line or error per test cell; hidden tests removed."""
+    by_index = {t.cell_index: t for t in result.tests}
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        if index in result.cell_outputs:
+            cell.outputs = _nodes(result.cell_outputs[index])
+        if is_test_cell(cell):
+            cell.source = strip_hidden_tests(cell.source)
+            if "checksum" in cell.metadata.get("nbgrader", {}):
+                cell.metadata.nbgrader.checksum = compute_checksum(cell)
+            test = by_index.get(index)
+            cell.outputs = _nodes(_test_outputs(test.verdicts if test else []))
+    return nb
 
 
 def _test_outputs(verdicts: list[Any]) -> list[dict[str, Any]]:

@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--memory-mb", type=int, default=2048)
     parser.add_argument("--cpu-seconds", type=int, default=120)
     parser.add_argument("--file-mb", type=int, default=64)
+    parser.add_argument("--parent-pid", type=int, default=0,
+                        help="the grader's pid: the kernel ends when that process is gone")
     parser.add_argument("-f", dest="connection_file", required=True)
     args = parser.parse_args(argv)
 
@@ -93,8 +95,14 @@ def main(argv: list[str] | None = None) -> None:
     from ipykernel.kernelapp import IPKernelApp
 
     app = IPKernelApp.instance()
+    # The kernel ends itself when the grader that started it is gone (e.g. kill -9):
+    # ipykernel's poller watches the grader's pid, and a grader that died while this
+    # kernel was starting is noticed here.
+    parent = args.parent_pid or os.getppid()
+    if os.getppid() != parent:
+        os._exit(0)
     app.initialize(["-f", args.connection_file, "--HistoryManager.enabled=False",
-                    "--IPKernelApp.quiet=True"])
+                    "--IPKernelApp.quiet=True", f"--IPKernelApp.parent_handle={parent}"])
     app.start()
 
 

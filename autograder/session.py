@@ -127,7 +127,7 @@ class KernelSession:
         lim = self.limits
         cmd = [sys.executable, "-m", "autograder.sandbox_kernel", "--workdir", str(self.workdir),
                "--memory-mb", str(lim.memory_mb), "--cpu-seconds", str(lim.cpu_seconds),
-               "--file-mb", str(lim.file_mb), "-f", conn]
+               "--file-mb", str(lim.file_mb), "--parent-pid", str(os.getpid()), "-f", conn]
         self._stderr = open(run / "stderr.txt", "wb")  # noqa: SIM115
         self._proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
                                       stdout=subprocess.DEVNULL, stderr=self._stderr,

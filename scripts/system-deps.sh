@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests.
+# Debian packages the test suite needs: Chromium for the browser tests, PostgreSQL for
+# the tests of a PostgreSQL gradebook (the tests start their own server on 127.0.0.1).
 # Installs them when missing and running as root; otherwise says what to install.
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then
   apt-get update -qq

@@ -1,0 +1,66 @@
+"""``calcml-grade``: the course's grading commands that plain nbgrader lacks.
+
+    calcml-grade autograde 01_derivatives            # every submission, on all local cores
+    calcml-grade autograde --all --workers 2         # every assignment
+    calcml-grade autograde 01_derivatives --student ada --student ben
+    calcml-grade autograde --all --scheduler local   # through a local Dask cluster
+    calcml-grade autograde --all --scheduler tcp://10.0.0.5:8786   # an existing cluster
+
+It reads the same nbgrader configuration as ``nbgrader autograde`` (the
+``nbgrader_config.py`` of the current folder, or of the repository), grades with the
+same sandbox, and records exactly the scores ``nbgrader autograde`` would, through
+nbgrader itself, with one writer for the gradebook. Rerunning it after an interruption
+finishes the job: submissions already recorded are skipped (``--force`` regrades them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def load_config(folder: Path | None = None):  # noqa: ANN201  (a traitlets Config)
+    """The nbgrader configuration nbgrader itself would read from ``folder``."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    folder = folder or Path.cwd()
+    if not (folder / "nbgrader_config.py").is_file():
+        folder = REPO
+    return PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="calcml-grade", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    auto = sub.add_parser("autograde", help="grade submissions in parallel")
+    auto.add_argument("assignments", nargs="*", help="assignment ids")
+    auto.add_argument("--all", action="store_true", help="every assignment in the gradebook")
+    auto.add_argument("--student", action="append", help="only these students (repeatable)")
+    auto.add_argument("--workers", type=int, default=None,
+                      help="parallel graders (default: one per core)")
+    auto.add_argument("--scheduler", default=None,
+                      help="a Dask scheduler address, or 'local' for a local Dask cluster")
+    auto.add_argument("--force", action="store_true", help="regrade what is already graded")
+    auto.add_argument("--quiet", action="store_true", help="no progress bar")
+    args = parser.parse_args(argv)
+
+    # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    from autograder.batch import BatchGrader
+
+    if not args.assignments and not args.all:
+        parser.error("name the assignments to grade, or pass --all")
+    grader = BatchGrader(load_config(), workers=args.workers, scheduler=args.scheduler,
+                         force=args.force, progress=None if args.quiet else sys.stderr)
+    assignments = grader.assignments() if args.all else args.assignments
+    summary = grader.run(assignments, args.student)
+    print(summary.report())
+    return 1 if summary.failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
