@@ -50,7 +50,14 @@ def main(argv: list[str] | None = None) -> int:
 
     # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
     from autograder.batch import BatchGrader
+
+    # nbgrader's own session handling trips SQLAlchemy warnings that say nothing to a user
+    warnings.filterwarnings("ignore", category=SAWarning)
 
     if not args.assignments and not args.all:
         parser.error("name the assignments to grade, or pass --all")

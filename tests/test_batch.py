@@ -179,3 +179,40 @@ def test_postgres_gradebook(tmp_path):
         export = tmp_path / "grades.csv"
         course.nbgrader("export", f"--to={export}")
         assert export.read_text().count("\n") == 7
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_external_dask_scheduler_address(tmp_path):
+    """The multi-machine recipe of the README, on loopback: a scheduler, a worker
+    process that knows nothing of the course, and the writer given the address."""
+    dask = str(Path(sys.executable).parent / "dask")
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    scheduler = subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                  "--no-dashboard"], env=env, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, cwd=tmp_path)
+    worker = subprocess.Popen([dask, "worker", address, "--nworkers", "2", "--nthreads", "1",
+                               "--no-dashboard", "--host", "127.0.0.1"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    try:
+        course = Course(tmp_path / "course")
+        want = make_class(course, 5)
+        proc = calcml_grade(course, A, "--scheduler", address)
+        assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+        assert course.scores(A) == want
+    finally:
+        for p in (worker, scheduler):
+            p.terminate()
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
