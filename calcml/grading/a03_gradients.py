@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
+from calcml.grading.inputs import literal
 
 A = "03_gradients"
 
@@ -41,11 +42,6 @@ def _complex_step_jacobian(F: Callable[[np.ndarray], np.ndarray], x: np.ndarray)
     return np.stack(columns, axis=1)
 
 
-def _lit(a: np.ndarray) -> str:
-    """Source text of an array literal with 3-decimal entries."""
-    return f"np.array({np.round(np.asarray(a, dtype=float), 3).tolist()})"
-
-
 # --- numerical_gradient -------------------------------------------------------------------
 
 # Smooth f: R^n -> R, analytic so that complex steps apply; {w} is a literal of n weights.
@@ -58,7 +54,7 @@ _SCALAR_FIELDS = [
 
 
 def _random_scalar_field(rng: np.random.Generator, n: int) -> Fn:
-    w = _lit(rng.uniform(0.5, 2.0, size=n) * rng.choice([-1, 1], n))
+    w = literal(rng.uniform(0.5, 2.0, size=n) * rng.choice([-1, 1], n), digits=3)
     return Fn(_SCALAR_FIELDS[rng.integers(len(_SCALAR_FIELDS))].format(w=w))
 
 
@@ -222,8 +218,8 @@ _VECTOR_FIELDS = [
 
 
 def _random_vector_field(rng: np.random.Generator, k: int, n: int) -> Fn:
-    A_ = _lit(rng.uniform(-1.5, 1.5, size=(k, n)))
-    c = _lit(rng.uniform(-1.5, 1.5, size=k))
+    A_ = literal(rng.uniform(-1.5, 1.5, size=(k, n)), digits=3)
+    c = literal(rng.uniform(-1.5, 1.5, size=k), digits=3)
     return Fn(_VECTOR_FIELDS[rng.integers(len(_VECTOR_FIELDS))].format(A=A_, c=c))
 
 

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close, describe
+from calcml.grading.inputs import literal, with_eigenvalues
 
 A = "04_hessian"
 
@@ -29,11 +30,6 @@ class _Smooth(Fn):
         self.hessian = hessian
 
 
-def _lit(a: Any) -> str:
-    """Source text of an array literal."""
-    return f"np.array({np.asarray(a, dtype=float).tolist()})"
-
-
 def _r3(rng: np.random.Generator, low: float, high: float, size: Any) -> np.ndarray:
     """Random numbers rounded to 3 decimals (so the source text holds them exactly)."""
     return np.round(rng.uniform(low, high, size=size), 3)
@@ -47,7 +43,8 @@ def _quartic(rng: np.random.Generator, n: int) -> _Smooth:
     M = _r3(rng, -1.0, 1.0, (n, n))
     A_ = M + M.T  # exactly symmetric
     b = _r3(rng, -1.0, 1.0, n)
-    src = f"lambda x: 0.25 * np.sum({_lit(c)} * x ** 4) + 0.5 * x @ {_lit(A_)} @ x + {_lit(b)} @ x"
+    src = (f"lambda x: 0.25 * np.sum({literal(c)} * x ** 4) + 0.5 * x @ {literal(A_)} @ x"
+           f" + {literal(b)} @ x")
     return _Smooth(src, lambda x: np.diag(3 * c * x ** 2) + A_)
 
 
@@ -55,7 +52,7 @@ def _exp_sin(rng: np.random.Generator, n: int) -> _Smooth:
     """exp(a.x / 2) + sum w_i sin x_i: H = exp(a.x / 2) a a^T / 4 - diag(w sin x)."""
     a = _r3(rng, -1.0, 1.0, n)
     w = _r3(rng, 1.0, 2.0, n) * rng.choice([-1, 1], n)
-    src = f"lambda x: np.exp({_lit(a)} @ x / 2) + np.sum({_lit(w)} * np.sin(x))"
+    src = f"lambda x: np.exp({literal(a)} @ x / 2) + np.sum({literal(w)} * np.sin(x))"
     return _Smooth(src, lambda x: np.exp(a @ x / 2) * np.outer(a, a) / 4 - np.diag(w * np.sin(x)))
 
 
@@ -200,14 +197,6 @@ def _label(expected: Any, received: Any) -> str | None:
     return None
 
 
-def _with_eigenvalues(rng: np.random.Generator, lam: Any) -> np.ndarray:
-    """A random symmetric matrix Q diag(lam) Q^T with the given eigenvalues."""
-    lam = np.asarray(lam, dtype=float)
-    Q, _ = np.linalg.qr(rng.normal(size=(len(lam), len(lam))))
-    H = Q @ np.diag(lam) @ Q.T
-    return (H + H.T) / 2
-
-
 def _cc_visible() -> list[Case]:
     return [
         Case((np.array([[4.0, -1.0], [-1.0, 6.0]]),),
@@ -226,23 +215,23 @@ def _cc_hidden(rng: np.random.Generator) -> list[Case]:
     c = float(np.sqrt(a * b) + rng.uniform(0.5, 2))
     tol = 10.0 ** -int(rng.integers(2, 4))
     out = [
-        Case((_with_eigenvalues(rng, pos[:3]),), note="positive definite, n = 3"),
-        Case((_with_eigenvalues(rng, -pos),), note="negative definite, n = 4"),
+        Case((with_eigenvalues(rng, pos[:3]),), note="positive definite, n = 3"),
+        Case((with_eigenvalues(rng, -pos),), note="negative definite, n = 4"),
         Case((np.array([[a, c], [c, b]]),),
              note="positive diagonal but c^2 > ab: the diagonal alone does not decide"),
-        Case((_with_eigenvalues(rng, [pos[0], -pos[1], -pos[2]]),),
+        Case((with_eigenvalues(rng, [pos[0], -pos[1], -pos[2]]),),
              note="eigenvalues +, -, -: positive determinant yet a saddle"),
-        Case((_with_eigenvalues(rng, [pos[0], 0.0, pos[1]]),), note="singular, otherwise positive"),
-        Case((_with_eigenvalues(rng, [-pos[0], 0.0]),), note="singular, otherwise negative"),
-        Case((_with_eigenvalues(rng, [pos[0], -pos[1], 0.0]),),
+        Case((with_eigenvalues(rng, [pos[0], 0.0, pos[1]]),), note="singular, otherwise positive"),
+        Case((with_eigenvalues(rng, [-pos[0], 0.0]),), note="singular, otherwise negative"),
+        Case((with_eigenvalues(rng, [pos[0], -pos[1], 0.0]),),
              note="a zero eigenvalue, but also one of each sign: still a saddle"),
-        Case((_with_eigenvalues(rng, [1e-11, pos[0]]),),
+        Case((with_eigenvalues(rng, [1e-11, pos[0]]),),
              note="an eigenvalue of 1e-11, below the default tol"),
-        Case((_with_eigenvalues(rng, [5 * tol, pos[0]]),), {"tol": tol},
+        Case((with_eigenvalues(rng, [5 * tol, pos[0]]),), {"tol": tol},
              note=f"tol = {tol} given; eigenvalues a little above it"),
-        Case((_with_eigenvalues(rng, [0.5 * tol, pos[0], pos[1]]),), {"tol": tol},
+        Case((with_eigenvalues(rng, [0.5 * tol, pos[0], pos[1]]),), {"tol": tol},
              note=f"tol = {tol} given; one eigenvalue between 0 and tol"),
-        Case((_with_eigenvalues(rng, [-0.5 * tol, -pos[0]]),), {"tol": tol},
+        Case((with_eigenvalues(rng, [-0.5 * tol, -pos[0]]),), {"tol": tol},
              note=f"tol = {tol} given; one eigenvalue between -tol and 0"),
         Case((np.diag([pos[0], 0.25]),), {"tol": 0.25},
              note="an eigenvalue exactly equal to tol is not greater than tol"),

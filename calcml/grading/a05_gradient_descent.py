@@ -15,25 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction
+from calcml.grading.inputs import literal, rounded, with_eigenvalues
 
 A = "05_gradient_descent"
-
-
-def _lit(value) -> str:
-    """Source text of an array literal (``repr`` of floats round-trips exactly)."""
-    return f"np.array({np.asarray(value, dtype=float).tolist()!r})"
-
-
-def _r(value, digits: int = 3):
-    """Round to a readable number of digits (floats or arrays)."""
-    out = np.round(np.asarray(value, dtype=float), digits)
-    return float(out) if out.ndim == 0 else out
-
-
-def _spd(rng: np.random.Generator, n: int, low: float = 1.0, high: float = 4.0) -> np.ndarray:
-    """A symmetric positive definite n x n matrix with eigenvalues in [low, high]."""
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
-    return _r(q @ np.diag(rng.uniform(low, high, size=n)) @ q.T, 3)
 
 
 # Smooth 1-D test functions with their derivatives; {a}, {c} random coefficients.
@@ -49,18 +33,20 @@ _FAMILY_1D = [
 
 def _pair_1d(rng: np.random.Generator) -> tuple[Fn, Fn]:
     f_src, g_src = _FAMILY_1D[rng.integers(len(_FAMILY_1D))]
-    a, c = _r(rng.uniform(0.5, 1.5)), _r(rng.uniform(-1.0, 1.0))
+    a, c = rounded(rng.uniform(0.5, 1.5)), rounded(rng.uniform(-1.0, 1.0))
     return Fn(f_src.format(a=a, c=c)), Fn(g_src.format(a=a, c=c))
 
 
 def _pair_nd(rng: np.random.Generator, n: int, quartic: bool = False) -> tuple[Fn, Fn]:
     """f(x) = 1/2 x^T A x - b^T x (+ 1/4 sum x^4) and its gradient."""
-    A_, b = _spd(rng, n), _r(rng.normal(size=n))
+    A_ = rounded(with_eigenvalues(rng, rng.uniform(1.0, 4.0, size=n)))
+    b = rounded(rng.normal(size=n))
     if quartic:
-        return (Fn(f"lambda x: 0.5 * x @ {_lit(A_)} @ x - {_lit(b)} @ x + 0.25 * np.sum(x ** 4)"),
-                Fn(f"lambda x: {_lit(A_)} @ x - {_lit(b)} + x ** 3"))
-    return (Fn(f"lambda x: 0.5 * x @ {_lit(A_)} @ x - {_lit(b)} @ x"),
-            Fn(f"lambda x: {_lit(A_)} @ x - {_lit(b)}"))
+        return (Fn(f"lambda x: 0.5 * x @ {literal(A_)} @ x - {literal(b)} @ x"
+                   " + 0.25 * np.sum(x ** 4)"),
+                Fn(f"lambda x: {literal(A_)} @ x - {literal(b)} + x ** 3"))
+    return (Fn(f"lambda x: 0.5 * x @ {literal(A_)} @ x - {literal(b)} @ x"),
+            Fn(f"lambda x: {literal(A_)} @ x - {literal(b)}"))
 
 
 # --- gradient_descent ----------------------------------------------------------------
@@ -97,24 +83,24 @@ def _gd_hidden(rng: np.random.Generator) -> list[Case]:
     out = []
     for n_steps in (int(rng.integers(5, 15)), int(rng.integers(20, 40))):
         _, g = _pair_1d(rng)
-        out.append(Case((g, _r(rng.uniform(-2, 2)), _r(rng.uniform(0.05, 0.12)), n_steps),
+        out.append(Case((g, rounded(rng.uniform(-2, 2)), rounded(rng.uniform(0.05, 0.12)), n_steps),
                         note=f"a float x0, {n_steps} steps: shape ({n_steps + 1},)"))
     for n in (2, 3):
         _, g = _pair_nd(rng, n, quartic=n == 3)
         k = int(rng.integers(4, 12))
-        out.append(Case((g, _r(rng.normal(size=n)), 0.1, k),
+        out.append(Case((g, rounded(rng.normal(size=n)), 0.1, k),
                         note=f"an array x0 of length {n}, {k} steps: shape ({k + 1}, {n})"))
     _, g = _pair_nd(rng, 2)
     out.append(Case((g, rng.integers(-3, 4, size=2), 0.15, int(rng.integers(3, 8))),
                     note="an integer array x0: the iterates are floats"))
-    a = _r(rng.uniform(1, 2))
-    out.append(Case((Fn(f"lambda x: 2 * {a} * x"), _r(rng.uniform(0.5, 1.5)),
-                     _r(1.1 / a), 5), note="learning rate too large: the iterates diverge"))
+    a = rounded(rng.uniform(1, 2))
+    out.append(Case((Fn(f"lambda x: 2 * {a} * x"), rounded(rng.uniform(0.5, 1.5)),
+                     rounded(1.1 / a), 5), note="learning rate too large: the iterates diverge"))
     _, g = _pair_nd(rng, 3)
-    out.append(Case((g, _r(rng.normal(size=3)), 0.1, 0),
+    out.append(Case((g, rounded(rng.normal(size=3)), 0.1, 0),
                     note="n_steps = 0 with an array x0: shape (1, 3)"))
     _, g = _pair_1d(rng)
-    out.append(Case((g, _r(rng.uniform(-1, 1)), 0.1, 0), note="n_steps = 0 with a float x0"))
+    out.append(Case((g, rounded(rng.uniform(-1, 1)), 0.1, 0), note="n_steps = 0 with a float x0"))
     return out
 
 
@@ -166,20 +152,20 @@ def _conv_hidden(rng: np.random.Generator) -> list[Case]:
     out = [_halving_case(rng, False), _halving_case(rng, True), _halving_case(rng, False)]
     for tol in (1e-4, 1e-6):
         f, g = _pair_1d(rng)
-        out.append(Case((f, g, _r(rng.uniform(-2, 2)), 0.1), {"tol": tol},
+        out.append(Case((f, g, rounded(rng.uniform(-2, 2)), 0.1), {"tol": tol},
                         note=f"a float x0, tol = {tol}"))
     f, g = _pair_nd(rng, 3, quartic=True)
-    out.append(Case((f, g, _r(rng.normal(size=3)), 0.1), {"tol": 1e-5},
+    out.append(Case((f, g, rounded(rng.normal(size=3)), 0.1), {"tol": 1e-5},
                     note="an array x0, tol = 1e-5"))
     f, g = _pair_nd(rng, 2)
-    out.append(Case((f, g, _r(rng.normal(size=2)), 0.2), note="the default tol and max_steps"))
+    out.append(Case((f, g, rounded(rng.normal(size=2)), 0.2), note="the default tol and max_steps"))
     f, g = _pair_nd(rng, 2)
     m = int(rng.integers(8, 20))
     out.append(Case((f, g, rng.integers(-4, 5, size=2), 0.01), {"max_steps": m},
                     note=f"an integer array x0; max_steps = {m} is reached"))
     f, g = _pair_1d(rng)
     m = int(rng.integers(3, 10))
-    out.append(Case((f, g, _r(rng.uniform(1, 2)), 0.001), {"tol": 1e-12, "max_steps": m},
+    out.append(Case((f, g, rounded(rng.uniform(1, 2)), 0.001), {"tol": 1e-12, "max_steps": m},
                     note=f"a float x0; max_steps = {m} is reached"))
     out.append(Case((Fn("lambda x: x ** 2"), Fn("lambda x: 2 * x"), 1.0, 0.25),
                     {"tol": 0.5, "max_steps": 1},
@@ -202,10 +188,10 @@ def _linear_regression_gd(X, y, lr, n_epochs):
 
 
 def _regression_data(rng: np.random.Generator, m: int, n: int, bias: bool = True):
-    X = _r(rng.normal(size=(m, n)), 2)
+    X = rounded(rng.normal(size=(m, n)), 2)
     if bias:
         X[:, 0] = 1.0
-    y = _r(X @ rng.normal(size=n) + 0.3 * rng.normal(size=m), 2)
+    y = rounded(X @ rng.normal(size=n) + 0.3 * rng.normal(size=m), 2)
     return X, y
 
 
@@ -213,7 +199,7 @@ def _stable_lr(X: np.ndarray, fraction: float) -> float:
     """A learning rate of ``fraction`` times 2 / (largest eigenvalue of (2/m) X^T X)."""
     X = np.asarray(X, dtype=float)
     top = np.linalg.eigvalsh(2.0 / len(X) * X.T @ X)[-1]
-    return _r(fraction * 2.0 / top, 4)
+    return rounded(fraction * 2.0 / top, 4)
 
 
 def _lr_visible() -> list[Case]:
@@ -297,13 +283,13 @@ def _sgd_hidden(rng: np.random.Generator) -> list[Case]:
             y = (y > np.median(y)).astype(float)
         lr = 0.5 if g is _LOGISTIC_GRAD else _stable_lr(X, 0.3)
         seed = int(rng.integers(0, 1000))
-        out.append(Case((g, _r(rng.normal(size=n)), X, y, lr, epochs, bs), {"seed": seed},
+        out.append(Case((g, rounded(rng.normal(size=n)), X, y, lr, epochs, bs), {"seed": seed},
                         note=f"{note}; {epochs} epochs, seed = {seed}"))
     X, y = _regression_data(rng, 10, 2)
     out.append(Case((_MSE_GRAD, np.zeros(2, dtype=int), X, y, _stable_lr(X, 0.3), 2, 3),
                     note="an integer theta0 (zeros): theta becomes a float array"))
     X, y = _regression_data(rng, 8, 3)
-    out.append(Case((_MSE_GRAD, _r(rng.normal(size=3)), X, y, _stable_lr(X, 0.3), 3, 3),
+    out.append(Case((_MSE_GRAD, rounded(rng.normal(size=3)), X, y, _stable_lr(X, 0.3), 3, 3),
                     note="the default seed = 0; theta0 must be left unchanged"))
     return out
 

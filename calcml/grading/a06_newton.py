@@ -19,18 +19,9 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction
+from calcml.grading.inputs import literal, rounded, with_eigenvalues
 
 A = "06_newton"
-
-
-def _lit(value) -> str:
-    """Source text of an array literal (``repr`` of floats round-trips exactly)."""
-    return f"np.array({np.asarray(value, dtype=float).tolist()!r})"
-
-
-def _r(value, digits: int = 3):
-    out = np.round(np.asarray(value, dtype=float), digits)
-    return float(out) if out.ndim == 0 else out
 
 
 def _far_from(values, tol: float) -> bool:
@@ -76,8 +67,8 @@ def _robust_root_case(rng: np.random.Generator, tol: float = 1e-12, max_iter: in
                       integer_start: bool = False) -> tuple[Fn, Fn, float | int]:
     for _ in range(50):
         f_src, df_src, (a_lo, a_hi), (x_lo, x_hi) = _ROOTS[rng.integers(len(_ROOTS))]
-        a = _r(rng.uniform(a_lo, a_hi))
-        x0 = int(rng.integers(1, 3)) if integer_start else _r(rng.uniform(x_lo, x_hi))
+        a = rounded(rng.uniform(a_lo, a_hi))
+        x0 = int(rng.integers(1, 3)) if integer_start else rounded(rng.uniform(x_lo, x_hi))
         f, df = Fn(f_src.format(a=a)), Fn(df_src.format(a=a))
         _, steps = _root_trace(f, df, x0, tol, max_iter)
         if _far_from(steps, tol) and len(steps) < max_iter:
@@ -114,9 +105,9 @@ def _root_hidden(rng: np.random.Generator) -> list[Case]:
                          f"update {k}, which is not < tol, so the loop stops at update {k + 1}"))
     out.append(Case((f2, df2, c - 2.0 ** j), {"max_iter": int(rng.integers(8, 15))},
                     note="a double root converges slowly: max_iter is reached"))
-    b = _r(rng.uniform(0.5, 3), 2)
-    out.append(Case((Fn(f"lambda x: {b} * x - {_r(b * rng.uniform(-2, 2), 2)}"),
-                     Fn(f"lambda x: {b} + 0 * x"), _r(rng.uniform(-3, 3), 2)),
+    b = rounded(rng.uniform(0.5, 3), 2)
+    out.append(Case((Fn(f"lambda x: {b} * x - {rounded(b * rng.uniform(-2, 2), 2)}"),
+                     Fn(f"lambda x: {b} + 0 * x"), rounded(rng.uniform(-3, 3), 2)),
                     note="a straight line: the first update reaches the root, a second, of "
                          "(almost) zero length, stops the loop: n_iter = 2"))
     f, df, x0 = _robust_root_case(rng)
@@ -134,13 +125,12 @@ def _newton_step(g, H):
 
 
 def _well_conditioned(rng: np.random.Generator, n: int, kind: str) -> np.ndarray:
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
     if kind == "spd":
-        return _r(q @ np.diag(rng.uniform(1, 10, size=n)) @ q.T)
+        return rounded(with_eigenvalues(rng, rng.uniform(1, 10, size=n)))
     if kind == "indefinite":
         ev = rng.uniform(1, 10, size=n) * np.where(np.arange(n) % 2 == 0, 1, -1)
-        return _r(q @ np.diag(ev) @ q.T)
-    return _r(np.eye(n) * rng.uniform(2, 4) + rng.uniform(-1, 1, size=(n, n)))  # not symmetric
+        return rounded(with_eigenvalues(rng, ev))
+    return rounded(np.eye(n) * rng.uniform(2, 4) + rng.uniform(-1, 1, size=(n, n)))  # not symmetric
 
 
 def _step_visible() -> list[Case]:
@@ -159,7 +149,7 @@ def _step_hidden(rng: np.random.Generator) -> list[Case]:
                           (3, "indefinite", "an indefinite H (a saddle): still -H^{-1} g"),
                           (3, "general", "H not symmetric: solve H d = -g, not H^T d = -g"),
                           (1, "spd", "n = 1: g of shape (1,), H of shape (1, 1)")]:
-        out.append(Case((_r(rng.normal(0, 3, size=n)), _well_conditioned(rng, n, kind)),
+        out.append(Case((rounded(rng.normal(0, 3, size=n)), _well_conditioned(rng, n, kind)),
                         note=note))
     Hi = rng.integers(-2, 3, size=(3, 3)) + 6 * np.eye(3, dtype=int)
     out.append(Case((rng.integers(-5, 6, size=3), Hi), note="integer g and H"))
@@ -195,22 +185,22 @@ _QUARTIC_HESS = Fn("lambda v: np.array([[12 * v[0] ** 2 + 8 - 0.4 * v[1], -1 - 0
 
 def _convex_family(rng: np.random.Generator, n: int) -> tuple[Fn, Fn]:
     """Gradient and Hessian of a strictly convex f: a quadratic plus exp or quartic terms."""
-    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
-    A_ = _r(q @ np.diag(rng.uniform(1, 4, size=n)) @ q.T)
-    b = _r(rng.normal(size=n))
+    A_ = rounded(with_eigenvalues(rng, rng.uniform(1, 4, size=n)))
+    b = rounded(rng.normal(size=n))
     if rng.random() < 0.5:
-        c = _r(rng.uniform(-1, 1, size=n))
-        return (Fn(f"lambda x: {_lit(A_)} @ x - {_lit(b)} + {_lit(c)} * np.exp({_lit(c)} * x)"),
-                Fn(f"lambda x: {_lit(A_)} + np.diag({_lit(c)} ** 2 * np.exp({_lit(c)} * x))"))
-    return (Fn(f"lambda x: {_lit(A_)} @ x - {_lit(b)} + x ** 3"),
-            Fn(f"lambda x: {_lit(A_)} + np.diag(3 * x ** 2)"))
+        c = rounded(rng.uniform(-1, 1, size=n))
+        a_, b_, c_ = literal(A_), literal(b), literal(c)
+        return (Fn(f"lambda x: {a_} @ x - {b_} + {c_} * np.exp({c_} * x)"),
+                Fn(f"lambda x: {a_} + np.diag({c_} ** 2 * np.exp({c_} * x))"))
+    return (Fn(f"lambda x: {literal(A_)} @ x - {literal(b)} + x ** 3"),
+            Fn(f"lambda x: {literal(A_)} + np.diag(3 * x ** 2)"))
 
 
 def _robust_min_case(rng: np.random.Generator, n: int, tol: float = 1e-10,
                      integer_start: bool = False):
     for _ in range(50):
         grad, hess = _convex_family(rng, n)
-        x0 = rng.integers(-2, 3, size=n) if integer_start else _r(rng.uniform(-2, 2, size=n))
+        x0 = rng.integers(-2, 3, size=n) if integer_start else rounded(rng.uniform(-2, 2, size=n))
         _, norms = _minimize_trace(grad, hess, x0, tol)
         if norms[-1] < tol and _far_from(norms, tol):
             return grad, hess, x0
@@ -239,16 +229,17 @@ def _min_hidden(rng: np.random.Generator) -> list[Case]:
     out.append(Case((grad, hess, x0), {"tol": 1e-5}, note="tol = 1e-5"))
     grad, hess, x0 = _robust_min_case(rng, 2, integer_start=True)
     out.append(Case((grad, hess, x0), note="an integer x0: the iterates are floats"))
-    start = _r(rng.uniform(-4, 4, size=2), 1)
+    start = rounded(rng.uniform(-4, 4, size=2), 1)
     out.append(Case((_QUARTIC_GRAD, _QUARTIC_HESS, start), {"max_iter": int(rng.integers(2, 5))},
                     note="the chapter's quartic from another start, max_iter reached"))
     out.append(Case((_QUARTIC_GRAD, _QUARTIC_HESS, start), {"max_iter": 0},
                     note="max_iter = 0: no step, just [x0]"))
     # boundary: grad(x0) = (3, 4) exactly, so ||grad(x0)|| = 5 = tol is not < tol
-    d = _r(rng.uniform(1, 3, size=2), 0)
-    x0 = _r(rng.uniform(-3, 3, size=2), 0)
+    d = rounded(rng.uniform(1, 3, size=2), 0)
+    x0 = rounded(rng.uniform(-3, 3, size=2), 0)
     b = d * x0 - np.array([3.0, 4.0])
-    grad, hess = Fn(f"lambda x: {_lit(d)} * x - {_lit(b)}"), Fn(f"lambda x: np.diag({_lit(d)})")
+    grad = Fn(f"lambda x: {literal(d)} * x - {literal(b)}")
+    hess = Fn(f"lambda x: np.diag({literal(d)})")
     out.append(Case((grad, hess, x0), {"tol": 5.0},
                     note="||grad(x0)|| = 5 equals tol, which is not < tol: one step is taken"))
     # boundary in the middle: f = sum |x|^3 / 3, Newton halves x; ||grad(x_k)|| = 2 * 4^(j-k)
@@ -260,7 +251,7 @@ def _min_hidden(rng: np.random.Generator) -> list[Case]:
                          f"at row {k}, which is not < tol, so the path has {k + 2} rows"))
     grad, hess, x0 = _robust_min_case(rng, 3)
     x_star = _minimize_trace(grad, hess, x0)[0][-1]
-    out.append(Case((grad, hess, _r(x_star, 5)), {"tol": 1e-3},
+    out.append(Case((grad, hess, rounded(x_star, 5)), {"tol": 1e-3},
                     note="x0 is (nearly) the minimiser: ||grad(x0)|| < tol, so no step: [x0]"))
     return out
 

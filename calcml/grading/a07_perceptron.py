@@ -16,18 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, GradedFunction, close, integer_array
+from calcml.grading.inputs import rounded
 
 A = "07_perceptron"
 
 _AND_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 _GATES = {"and": np.array([0, 0, 0, 1]), "or": np.array([0, 1, 1, 1]),
           "xor": np.array([0, 1, 1, 0])}
-
-
-def _r(value, digits: int = 3):
-    """Round to a readable number of digits (floats or arrays)."""
-    out = np.round(np.asarray(value, dtype=float), digits)
-    return float(out) if out.ndim == 0 else out
 
 
 def _grid(rng: np.random.Generator, shape, low: float = -3.0, high: float = 3.0) -> np.ndarray:
@@ -111,7 +106,7 @@ def _predict_visible() -> list[Case]:
 def _predict_hidden(rng: np.random.Generator) -> list[Case]:
     out = []
     for m, n in ((8, 2), (6, 3)):
-        out.append(Case((_r(rng.normal(size=n + 1)), _r(rng.normal(size=(m, n)))),
+        out.append(Case((rounded(rng.normal(size=n + 1)), rounded(rng.normal(size=(m, n)))),
                         note=f"random w and X of shape ({m}, {n})"))
     w = rng.integers(-2, 3, size=3).astype(float)
     w[1] = 1.0 if w[1] == 0 else w[1]
@@ -121,9 +116,9 @@ def _predict_hidden(rng: np.random.Generator) -> list[Case]:
     out.append(Case((rng.integers(-3, 4, size=3), rng.integers(-2, 3, size=(7, 2))),
                     note="integer w and X (with ties at score 0)"))
     w = np.array([float(rng.choice([-2.0, 2.0])), 0.0, 0.0])
-    out.append(Case((w, _r(rng.normal(size=(4, 2)))),
+    out.append(Case((w, rounded(rng.normal(size=(4, 2)))),
                     note="only the bias is non-zero: all 0 or all 1, depending on its sign"))
-    out.append(Case((_r(rng.normal(size=4)), _r(rng.normal(size=(1, 3)))),
+    out.append(Case((rounded(rng.normal(size=4)), rounded(rng.normal(size=(1, 3)))),
                     note="a single example: shape (1,)"))
     return out
 
@@ -244,17 +239,17 @@ def _neuron_visible() -> list[Case]:
 def _neuron_hidden(rng: np.random.Generator) -> list[Case]:
     out = []
     for n in (3, 5):
-        args = (_r(rng.normal(size=n)), _r(rng.normal()), _r(rng.normal(size=n)),
-                _r(rng.normal(0, 2)), _r(rng.uniform(0.01, 0.3)))
+        args = (rounded(rng.normal(size=n)), rounded(rng.normal()), rounded(rng.normal(size=n)),
+                rounded(rng.normal(0, 2)), rounded(rng.uniform(0.01, 0.3)))
         out.append(Case(args, note=f"random w, b, x, y and lr with n = {n}"))
     out.append(Case((rng.integers(-3, 4, size=3), int(rng.integers(-2, 3)),
                      rng.integers(-3, 4, size=3), int(rng.integers(-5, 6)), 0.1),
                     note="integer w, b, x and y: the new w is a float array"))
-    w, x = _r(rng.normal(size=2)), _r(rng.normal(size=2))
+    w, x = rounded(rng.normal(size=2)), rounded(rng.normal(size=2))
     out.append(Case((w, 0.25, x, float(w @ x + 0.25), 0.2),
                     note="y equals y_hat (up to rounding): (almost) no change"))
-    out.append(Case((_r(rng.normal(size=1)), _r(rng.normal()), _r(rng.normal(size=1)),
-                     _r(rng.normal()), 1.0), note="one weight, lr = 1"))
+    w1, b1, x1 = rounded(rng.normal(size=1)), rounded(rng.normal()), rounded(rng.normal(size=1))
+    out.append(Case((w1, b1, x1, rounded(rng.normal()), 1.0), note="one weight, lr = 1"))
     return out
 
 
