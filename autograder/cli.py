@@ -61,10 +61,32 @@ def main(argv: list[str] | None = None) -> int:
 
     if not args.assignments and not args.all:
         parser.error("name the assignments to grade, or pass --all")
+    from nbgrader.api import MissingEntry
+    from sqlalchemy.exc import OperationalError
+
     grader = BatchGrader(load_config(), workers=args.workers, scheduler=args.scheduler,
                          force=args.force, progress=None if args.quiet else sys.stderr)
-    assignments = grader.assignments() if args.all else args.assignments
-    summary = grader.run(assignments, args.student)
+    try:
+        known = grader.assignments()
+    except OperationalError as exc:
+        print(f"calcml-grade: cannot open the gradebook {grader.db_url}: {exc.orig}",
+              file=sys.stderr)
+        return 2
+    assignments = known if args.all else args.assignments
+    unknown = [a for a in assignments if a not in known]
+    if unknown:
+        print(f"calcml-grade: no assignment {', '.join(map(repr, unknown))} in the gradebook "
+              f"{grader.db_url} (it has {known or 'none'}); run `nbgrader generate_assignment "
+              "<id>` first", file=sys.stderr)
+        return 2
+    if not assignments:
+        print("calcml-grade: the gradebook has no assignments yet", file=sys.stderr)
+        return 2
+    try:
+        summary = grader.run(assignments, args.student)
+    except MissingEntry as exc:
+        print(f"calcml-grade: {exc}", file=sys.stderr)
+        return 2
     print(summary.report())
     return 1 if summary.failures else 0
 

@@ -216,3 +216,18 @@ def test_external_dask_scheduler_address(tmp_path):
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+def test_bad_requests_are_named(tmp_path):
+    course = Course(tmp_path / "course")
+    empty = calcml_grade(course, "--all")
+    assert empty.returncode == 2 and "the gradebook has no assignments yet" in empty.stderr
+    course.env["CALCML_COURSE_ROOT"] = str(tmp_path / "no-such-course")
+    missing = calcml_grade(course, "--all")
+    assert missing.returncode == 2 and "cannot open the gradebook" in missing.stderr
+    course.env["CALCML_COURSE_ROOT"] = str(course.root)
+    course.generate(A)
+    unknown = calcml_grade(course, "02_nope")
+    assert unknown.returncode == 2
+    assert "no assignment '02_nope' in the gradebook" in unknown.stderr
+    assert "01_derivatives" in unknown.stderr
