@@ -233,15 +233,9 @@ def plot_surface(
     -------
     (Figure, Axes)
     """
-    require_callable(f, "f")
-    x_lo, x_hi = _interval(xlim, "xlim")
-    y_lo, y_hi = _interval(ylim, "ylim")
     path = _path(path)
-    n = _grid_size(n)
+    X1, X2, Z = _function_grid(f, xlim, ylim, n)
     fig, ax = _new_axes(ax, three_d=True)
-
-    X1, X2 = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
-    Z = _values_on_grid(f, X1, X2)
     ax.plot_surface(X1, X2, Z, cmap="viridis", alpha=0.75, linewidth=0, antialiased=True)
     if path is not None:
         zs = np.array([float(np.asarray(f(p.copy()), dtype=float).reshape(())) for p in path])
@@ -285,11 +279,7 @@ def plot_contour(
     -------
     (Figure, Axes)
     """
-    require_callable(f, "f")
-    x_lo, x_hi = _interval(xlim, "xlim")
-    y_lo, y_hi = _interval(ylim, "ylim")
     path = _path(path)
-    n = _grid_size(n)
     if isinstance(levels, (int, np.integer)):
         if levels < 1:
             raise ValueError(f"levels must be a positive number of levels, got {levels}")
@@ -298,19 +288,29 @@ def plot_contour(
         if levels_arr.size < 1 or np.any(np.diff(levels_arr) <= 0):
             raise ValueError(f"levels must be increasing, got {levels_arr.tolist()}")
         levels = levels_arr
+    X1, X2, Z = _function_grid(f, xlim, ylim, n)
     fig, ax = _new_axes(ax)
-
-    X1, X2 = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
-    Z = _values_on_grid(f, X1, X2)
     ax.contour(X1, X2, Z, levels=levels, cmap="viridis", linewidths=1)
     if path is not None:
         _mark_path(ax, path[:, 0], path[:, 1])
         ax.legend(loc="best", fontsize=8)
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(y_lo, y_hi)
+    ax.set_xlim(X1[0, 0], X1[0, -1])
+    ax.set_ylim(X2[0, 0], X2[-1, 0])
     ax.set_xlabel("$x_1$")
     ax.set_ylabel("$x_2$")
     return fig, ax
+
+
+def _function_grid(
+    f: Callable[..., Any], xlim: Sequence[float], ylim: Sequence[float], n: Any
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Check ``f``, the ranges and ``n``; return the n x n grid and f's values on it."""
+    require_callable(f, "f")
+    x_lo, x_hi = _interval(xlim, "xlim")
+    y_lo, y_hi = _interval(ylim, "ylim")
+    n = _grid_size(n)
+    X1, X2 = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
+    return X1, X2, _values_on_grid(f, X1, X2)
 
 
 def _grid_size(n: Any) -> int:
