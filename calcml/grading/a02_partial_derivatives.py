@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
+from calcml.grading.inputs import scalar_field
 
 A = "02_partial_derivatives"
 
@@ -32,20 +33,6 @@ def _pair(rtol: float = 1e-6, atol: float = 1e-10):
 
 
 # --- partial_derivative ---------------------------------------------------------------
-
-# Smooth f: R^n -> R written as source text; {w} is a list of n random weights.
-_FIELDS = [
-    "lambda x: np.sum(np.array({w}) * np.sin(x)) + x[0] * x[-1] ** 2",
-    "lambda x: np.exp(np.array({w}) @ x / 4) + np.sum(x ** 3) / 3",
-    "lambda x: np.log(1 + np.sum(np.array({w}) ** 2 * x ** 2)) + np.prod(np.cos(x / 2))",
-    "lambda x: (np.array({w}) @ x) ** 2 - np.sum(x ** 4) / 8",
-]
-
-
-def _random_field(rng: np.random.Generator, n: int) -> Fn:
-    w = [round(float(v), 3) for v in rng.uniform(0.5, 2.0, size=n) * rng.choice([-1, 1], n)]
-    return Fn(_FIELDS[rng.integers(len(_FIELDS))].format(w=w))
-
 
 def _partial_derivative(f, x, i, h=1e-5):
     step = np.zeros(np.shape(x))
@@ -68,15 +55,15 @@ def _pd_hidden(rng: np.random.Generator) -> list[Case]:
     out = []
     for n, h in [(2, 1e-5), (3, 1e-5), (5, 1e-4), (4, 0.3), (1, 1e-5)]:
         i = int(rng.integers(n))
-        out.append(Case((_random_field(rng, n), rng.uniform(-1.5, 1.5, size=n), i), {"h": h},
+        out.append(Case((scalar_field(rng, n), rng.uniform(-1.5, 1.5, size=n), i), {"h": h},
                         note=f"a random f of {n} variables, i = {i}, h = {h}"))
     n = 4
-    out.append(Case((_random_field(rng, n), rng.uniform(-1, 1, size=n), n - 1),
+    out.append(Case((scalar_field(rng, n), rng.uniform(-1, 1, size=n), n - 1),
                     note="the last coordinate, default h"))
     x_int = rng.choice([-2, -1, 1, 2], size=3)
-    out.append(Case((_random_field(rng, 3), x_int, int(rng.integers(3))),
+    out.append(Case((scalar_field(rng, 3), x_int, int(rng.integers(3))),
                     note="an integer array x: the step must not be rounded away"))
-    out.append(Case((_random_field(rng, 3), rng.uniform(-1, 1, size=3), 0), {"h": 0.25},
+    out.append(Case((scalar_field(rng, 3), rng.uniform(-1, 1, size=3), 0), {"h": 0.25},
                     note="x must be left unchanged"))
     return out
 

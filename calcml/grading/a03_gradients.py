@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
-from calcml.grading.inputs import literal
+from calcml.grading.inputs import literal, scalar_field
 
 A = "03_gradients"
 
@@ -44,20 +44,6 @@ def _complex_step_jacobian(F: Callable[[np.ndarray], np.ndarray], x: np.ndarray)
 
 # --- numerical_gradient -------------------------------------------------------------------
 
-# Smooth f: R^n -> R, analytic so that complex steps apply; {w} is a literal of n weights.
-_SCALAR_FIELDS = [
-    "lambda x: np.sum({w} * np.sin(x)) + 0.5 * x @ x",
-    "lambda x: np.exp({w} @ x / 4) + np.sum(x ** 3) / 3",
-    "lambda x: np.log(1 + np.sum({w} ** 2 * x ** 2)) + np.prod(np.cos(x / 2))",
-    "lambda x: ({w} @ x) ** 2 - np.sum(x ** 4) / 8 + x[0] * x[-1]",
-]
-
-
-def _random_scalar_field(rng: np.random.Generator, n: int) -> Fn:
-    w = literal(rng.uniform(0.5, 2.0, size=n) * rng.choice([-1, 1], n), digits=3)
-    return Fn(_SCALAR_FIELDS[rng.integers(len(_SCALAR_FIELDS))].format(w=w))
-
-
 def _numerical_gradient(f, x, h=1e-5):
     return _complex_step_gradient(f, x)
 
@@ -76,11 +62,11 @@ def _ng_visible() -> list[Case]:
 def _ng_hidden(rng: np.random.Generator) -> list[Case]:
     out = []
     for n in (2, 3, 5, 8, 1):
-        out.append(Case((_random_scalar_field(rng, n), rng.uniform(-1.5, 1.5, size=n)),
+        out.append(Case((scalar_field(rng, n), rng.uniform(-1.5, 1.5, size=n)),
                         note=f"a random f of {n} variables"))
-    out.append(Case((_random_scalar_field(rng, 4), rng.uniform(-1, 1, size=4)), {"h": 1e-4},
+    out.append(Case((scalar_field(rng, 4), rng.uniform(-1, 1, size=4)), {"h": 1e-4},
                     note="h = 1e-4 given"))
-    out.append(Case((_random_scalar_field(rng, 3), rng.choice([-2, -1, 1, 2], size=3)),
+    out.append(Case((scalar_field(rng, 3), rng.choice([-2, -1, 1, 2], size=3)),
                     note="an integer array x: the steps must not be rounded away"))
     return out
 

@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["literal", "rounded", "with_eigenvalues"]
+from calcml.grading.core import Fn
+
+__all__ = ["literal", "rounded", "with_eigenvalues", "scalar_field"]
 
 
 def literal(value: Any, digits: int | None = None) -> str:
@@ -30,3 +32,19 @@ def with_eigenvalues(rng: np.random.Generator, eigenvalues: Any) -> np.ndarray:
     q, _ = np.linalg.qr(rng.normal(size=(len(lam), len(lam))))
     h = q @ np.diag(lam) @ q.T
     return (h + h.T) / 2
+
+
+# Smooth f: R^n -> R whose coordinates interact, analytic so that complex steps apply;
+# {w} is filled with a literal of n random signed weights.
+_SCALAR_FIELDS = [
+    "lambda x: np.sum({w} * np.sin(x)) + 0.5 * x @ x",
+    "lambda x: np.exp({w} @ x / 4) + np.sum(x ** 3) / 3",
+    "lambda x: np.log(1 + np.sum({w} ** 2 * x ** 2)) + np.prod(np.cos(x / 2))",
+    "lambda x: ({w} @ x) ** 2 - np.sum(x ** 4) / 8 + x[0] * x[-1]",
+]
+
+
+def scalar_field(rng: np.random.Generator, n: int) -> Fn:
+    """A random smooth test function f: R^n -> R, as source text."""
+    w = literal(rng.uniform(0.5, 2.0, size=n) * rng.choice([-1, 1], n), digits=3)
+    return Fn(_SCALAR_FIELDS[rng.integers(len(_SCALAR_FIELDS))].format(w=w))
