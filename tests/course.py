@@ -81,6 +81,18 @@ class Course:
         return out
 
 
+    def feedback(self, assignment: str, student: str, name: str) -> str:
+        """The text the autograder left under the test cell of ``name`` (for messages)."""
+        path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if not path.exists():
+            return f"(no autograded notebook for {student})"
+        for cell in nbformat.read(path, 4).cells:
+            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"test_{name}":
+                return "\n".join(str(o.get("text") or o.get("evalue") or o.get("data", ""))
+                                 for o in cell.get("outputs", []))
+        return f"(no test cell for {name})"
+
+
 def with_answers(nb: Any, answers: dict[str, str]) -> Any:
     """A copy of ``nb`` whose answer cells for the named functions hold new source."""
     nb = copy.deepcopy(nb)

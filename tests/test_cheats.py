@@ -150,7 +150,9 @@ def test_cheat_earns_nothing_and_costs_only_its_target(graded, cheat):
         if name in must_fail:
             assert score == 0, f"{cheat}: {name} scored {score} for a wrong function"
         elif cheat not in SELF_HARM:
-            assert score == full[name], f"{cheat}: correct {name} lost points ({score})"
+            assert score == full[name], (
+                f"{cheat}: correct {name} lost points ({score}); the grader said:\n"
+                + course.feedback(A, students[cheat], name))
 
 
 @pytest.mark.slow

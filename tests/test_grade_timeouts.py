@@ -1,0 +1,72 @@
+"""The grader's answer to slow code, called directly (no nbgrader around it).
+
+A cell or a call that runs out of time once is tried again on a fresh kernel: a moment
+of load on a busy grading machine must cost the student nothing, while code that never
+finishes still loses exactly the points of the function it breaks.
+"""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+
+from autograder.grade import grade_notebook
+from autograder.session import Limits
+
+A = "01_derivatives"
+COIN = "def coin_mle(heads, tails):\n    return heads / (heads + tails)\n"
+TEST = f'from calcml.grading import check\ncheck("{A}", "coin_mle", coin_mle)\n'
+# Slow only the first time: the kernel's working copy survives a restart, the marker too.
+SLOW_ONCE = ("import os, time\n"
+             "if not os.path.exists('{marker}'):\n"
+             "    open('{marker}', 'w').close()\n"
+             "    time.sleep(60)\n")
+
+
+def notebook(*answer_cells: str) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in answer_cells]
+    test = nbformat.v4.new_code_cell(TEST)
+    test.metadata["nbgrader"] = {"grade": True, "solution": False, "locked": True,
+                                 "grade_id": "test_coin_mle", "points": 1}
+    nb.cells.append(test)
+    return nb
+
+
+def grade(nb: nbformat.NotebookNode) -> tuple[bool, str, int]:
+    result = grade_notebook(nb, limits=Limits(cell_timeout=3.0))
+    (test,) = result.tests
+    return test.passed, "\n".join(v.message for v in test.verdicts), result.kernel_starts
+
+
+@pytest.mark.slow
+def test_a_cell_slow_once_is_run_again_and_costs_nothing():
+    passed, message, starts = grade(notebook(SLOW_ONCE.format(marker="cell") + COIN))
+    assert passed, message
+    assert starts >= 2  # (more only if the machine itself is slower than 3 s)
+
+
+@pytest.mark.slow
+def test_a_call_slow_once_is_made_again_and_costs_nothing():
+    slow_coin = ("def coin_mle(heads, tails):\n"
+                 + "".join("    " + line + "\n" for line in
+                           SLOW_ONCE.format(marker="call").splitlines())
+                 + "    return heads / (heads + tails)\n")
+    passed, message, starts = grade(notebook(slow_coin))
+    assert passed, message
+    assert starts >= 2  # (more only if the machine itself is slower than 3 s)
+
+
+@pytest.mark.slow
+def test_code_that_never_finishes_loses_its_points_after_two_tries():
+    endless = "def coin_mle(heads, tails):\n    while True:\n        pass\n"
+    passed, message, starts = grade(notebook(endless))
+    assert not passed
+    assert "still running after 3 s, twice" in message, message
+    assert starts >= 3  # the first kernel, the retry's, and a fresh one after it
+
+
+@pytest.mark.slow
+def test_a_cell_that_never_finishes_does_not_cost_the_function_defined_later():
+    passed, message, _ = grade(notebook("while True:\n    pass\n", COIN))
+    assert passed, message
