@@ -23,8 +23,14 @@ $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 
 env: $(STAMP)
 
+# The execution cache is keyed by each page's code, not by the calcml it imports: when
+# calcml changes, every page is read and executed again.
+CALCML_HASH = $(shell cat $$(find calcml -name '*.py' | sort) | sha256sum | cut -c1-16)
+
 book: env
 	$(BIN)/python scripts/static_assets.py
+	@if [ "$$(cat _build/.calcml-hash 2>/dev/null)" != "$(CALCML_HASH)" ]; then \
+	  rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute && mkdir -p _build && echo $(CALCML_HASH) > _build/.calcml-hash; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 system-deps:
