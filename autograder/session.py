@@ -6,6 +6,8 @@ it with a wall-clock deadline and a cap on how much output it may produce. Whate
 happens inside (an exception, ``os._exit``, a segfault, an endless loop, a memory
 blow-up, endless printing) comes back as an :class:`ExecResult` saying so; the
 session can then be restarted. Nothing the kernel sends is unpickled or evaluated.
+Processes the student starts end with the kernel, even those that leave its process
+group: the grading process adopts them (it is their subreaper) and kills them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +28,66 @@ from typing import Any
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
-__all__ = ["Limits", "ExecResult", "KernelSession", "SandboxError"]
+__all__ = ["Limits", "ExecResult", "KernelSession", "SandboxError", "sweep_escapees"]
 
 #: MIME type of the one message through which the shim returns call outcomes.
 RESULT_MIME = "application/vnd.calcml.outcomes+json"
 #: Outputs the grader keeps from student cells (no HTML or JavaScript reaches feedback).
 SAFE_MIME = ("text/plain", "image/png")
+
+
+#: pids of the kernels this process has started and not yet killed (guarded by _LOCK,
+#: so that a sweep in one thread never takes another thread's new kernel for an escapee)
+_KERNELS: set[int] = set()
+_LOCK = threading.Lock()
+
+
+def _become_subreaper() -> None:
+    """Make this process the adopter of every orphan below it (PR_SET_CHILD_SUBREAPER).
+
+    A student process that double-forks or calls ``setsid`` leaves the kernel's process
+    group; without this it would be adopted by init and outlive grading.
+    """
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)
+
+
+def _sandboxed_children() -> list[int]:
+    """Children of this process that carry the sandbox's no_new_privs mark and are not
+    one of its kernels: processes that escaped a kernel's process group."""
+    me, found = str(os.getpid()), []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) in _KERNELS:
+            continue
+        try:
+            status = Path(entry.path, "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":\t", 1) for line in status.splitlines() if ":\t" in line)
+        if fields.get("PPid", "").strip() == me and fields.get("NoNewPrivs", "").strip() == "1":
+            found.append(int(entry.name))
+    return found
+
+
+def sweep_escapees(rounds: int = 50) -> int:
+    """Kill and reap every sandboxed process that has been adopted by this process;
+    return how many there were. Killing one can orphan its own children, so the sweep
+    repeats until a round finds none."""
+    killed = 0
+    for _ in range(rounds):
+        with _LOCK:
+            pids = _sandboxed_children()
+        if not pids:
+            break
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                killed += 1
+            except (ProcessLookupError, ChildProcessError):
+                pass
+    return killed
 
 
 class SandboxError(RuntimeError):
@@ -129,9 +186,12 @@ class KernelSession:
                "--memory-mb", str(lim.memory_mb), "--cpu-seconds", str(lim.cpu_seconds),
                "--file-mb", str(lim.file_mb), "--parent-pid", str(os.getpid()), "-f", conn]
         self._stderr = open(run / "stderr.txt", "wb")  # noqa: SIM115
-        self._proc = subprocess.Popen(cmd, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=self._stderr,
-                                      start_new_session=True)
+        _become_subreaper()
+        with _LOCK:
+            self._proc = subprocess.Popen(cmd, cwd=self.workdir, env=env,
+                                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                          stderr=self._stderr, start_new_session=True)
+            _KERNELS.add(self._proc.pid)
         client = BlockingKernelClient(connection_file=conn)
         client.load_connection_file()
         client.start_channels()
@@ -179,8 +239,10 @@ class KernelSession:
             except ProcessLookupError:
                 pass
             self._proc.wait()
+            _KERNELS.discard(self._proc.pid)
             self._proc = None
             self._stderr.close()
+            sweep_escapees()
 
     @property
     def alive(self) -> bool:
