@@ -7,7 +7,9 @@ happens inside (an exception, ``os._exit``, a segfault, an endless loop, a memor
 blow-up, endless printing) comes back as an :class:`ExecResult` saying so; the
 session can then be restarted. Nothing the kernel sends is unpickled or evaluated.
 Processes the student starts end with the kernel, even those that leave its process
-group: the grading process adopts them (it is their subreaper) and kills them.
+group: they stay in the kernel's pids cgroup, which also caps how many there may be
+(where the machine lets root make one), and the grading process adopts them (it is
+their subreaper) to kill and reap them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 
 from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
+
+from autograder import pids_cgroup
 
 __all__ = ["Limits", "ExecResult", "KernelSession", "SandboxError", "sweep_escapees"]
 
@@ -105,6 +109,8 @@ class Limits:
     output_kb: int = 64  #: stream output kept per cell; more is truncated
     flood_kb: int = 4096  #: output per cell beyond which the kernel is killed
     startup_timeout: float = 60.0
+    #: processes and threads the kernel may run at once (where a pids cgroup can be made)
+    max_tasks: int = 128
 
 
 @dataclass
@@ -144,6 +150,7 @@ class KernelSession:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         self._proc: subprocess.Popen[bytes] | None = None
+        self._group: pids_cgroup.PidsGroup | None = None
         self._client: BlockingKernelClient | None = None
         self.starts = 0
 
@@ -187,11 +194,19 @@ class KernelSession:
                "--file-mb", str(lim.file_mb), "--parent-pid", str(os.getpid()), "-f", conn]
         self._stderr = open(run / "stderr.txt", "wb")  # noqa: SIM115
         _become_subreaper()
+        self._group = pids_cgroup.create(f"calcml-{os.getpid()}-{id(self):x}-{self.starts}",
+                                         lim.max_tasks)
         with _LOCK:
             self._proc = subprocess.Popen(cmd, cwd=self.workdir, env=env,
                                           stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                           stderr=self._stderr, start_new_session=True)
             _KERNELS.add(self._proc.pid)
+        if self._group is not None:  # before the kernel answers, so before any student code
+            try:
+                self._group.add(self._proc.pid)
+            except OSError:  # a hierarchy that refuses the move: go on without the cap
+                self._group.remove()
+                self._group = None
         client = BlockingKernelClient(connection_file=conn)
         client.load_connection_file()
         client.start_channels()
@@ -238,11 +253,16 @@ class KernelSession:
                 os.killpg(self._proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+            if self._group is not None:
+                self._group.kill_all()
             self._proc.wait()
             _KERNELS.discard(self._proc.pid)
             self._proc = None
             self._stderr.close()
-            sweep_escapees()
+        if self._group is not None:
+            self._group.remove()
+            self._group = None
+        sweep_escapees()
 
     @property
     def alive(self) -> bool:
