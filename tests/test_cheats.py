@@ -104,7 +104,7 @@ CHEATS: dict[str, tuple[str, dict[str, str], set[str] | None]] = {
 def graded(tmp_path_factory):
     """Grade an honest student, every cheat, and a file vandal in one nbgrader run."""
     root = tmp_path_factory.mktemp("course")
-    course = Course(root, timeout=4.0)
+    course = Course(root, timeout=8.0)
     course.generate(A)
     source = course.source(A)
     course.submit("alice", A, source)
