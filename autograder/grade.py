@@ -166,6 +166,7 @@ class _Runner:
         self.session = session
         self.ok_cells: list[str] = []
         self.cell_problem: dict[str, str] = {}  # function name -> what went wrong in its cell
+        self.endless: set[str] = set()  # functions that ran out of time twice: no more retries
 
     def run_cell(self, source: str) -> ExecResult:
         result = self.session.run(source)
@@ -205,7 +206,10 @@ class _Runner:
                 f"__calcml_shim__['serve'](globals(), {target!r}, {request!r})\n"
                 "del __calcml_shim__")
         result = self.session.run(code)
-        result = self._once_more_if_slow(code, result)
+        if result.status == "timeout" and target not in self.endless:
+            result = self._once_more_if_slow(code, result)
+            if result.status == "timeout":
+                self.endless.add(target)
         if result.kernel_lost:
             self.recover()
             return f"calling {spec.name} made the kernel stop: {result.error}"
