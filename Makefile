@@ -25,7 +25,7 @@ env: $(STAMP)
 
 # The execution cache is keyed by each page's code, not by the calcml it imports: when
 # calcml changes, every page is read and executed again.
-CALCML_HASH = $(shell cat $$(find calcml -name '*.py' | sort) | sha256sum | cut -c1-16)
+CALCML_HASH = $(shell cat $$(find calcml -type f \( -name '*.py' -o -name '*.json' \) | sort) | sha256sum | cut -c1-16)
 
 book: env
 	$(BIN)/python scripts/static_assets.py
