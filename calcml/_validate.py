@@ -7,12 +7,15 @@ thing learns what was wrong rather than meeting a numpy broadcasting error later
 
 from __future__ import annotations
 
+import numbers
+import operator
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 __all__ = [
+    "as_count",
     "as_float_array",
     "as_float_scalar",
     "require_callable",
@@ -75,6 +78,40 @@ def as_float_scalar(value: Any, name: str, *, finite: bool = True) -> float:
     if arr.size != 1:
         raise ValueError(f"{name} must be a single number, got shape {arr.shape}")
     return float(arr.reshape(()))
+
+
+def as_count(value: Any, name: str, *, minimum: int = 0) -> int:
+    """Return ``value`` as a Python int >= ``minimum``: a number of steps, epochs, classes...
+
+    Integers of any kind (Python or numpy) are accepted, and so is a float holding a
+    whole number (``3.0``), so that ``n_steps=1e3`` works.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number at all: ``None``, a string, an array, a
+        complex number, or a bool (``True`` is not a count).
+    ValueError
+        If ``value`` is a real number but not a whole one (``2.5``, NaN, infinity), or
+        is smaller than ``minimum``.
+
+    Every message starts with ``name``.
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be an integer, got a bool {value!r}")
+    try:
+        count = operator.index(value)
+    except TypeError:
+        if not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{name} must be an integer, got {type(value).__name__} {value!r}"
+            ) from None
+        if not (np.isfinite(value) and float(value).is_integer()):
+            raise ValueError(f"{name} must be a whole number, got {value!r}") from None
+        count = int(value)
+    if count < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {count}")
+    return count
 
 
 def require_finite(arr: np.ndarray, name: str) -> None:

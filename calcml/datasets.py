@@ -8,12 +8,10 @@ per example) and ``y`` an integer array of shape ``(m,)``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike
 
-from calcml._validate import as_float_array, as_float_scalar, require_positive
+from calcml._validate import as_count, as_float_array, as_float_scalar, require_positive
 
 __all__ = [
     "SENTENCES",
@@ -107,15 +105,6 @@ def logic_gate(name: str) -> tuple[np.ndarray, np.ndarray]:
     return X, np.array(LOGIC_GATES[key], dtype=int)
 
 
-def _count(value: Any, name: str, minimum: int) -> int:
-    """Check that ``value`` is an integer >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}: {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
-
-
 def blobs(
     n_per_class: int = 50,
     centers: ArrayLike | None = None,
@@ -147,7 +136,7 @@ def blobs(
     y : numpy.ndarray
         Integer array of shape ``(K * n_per_class,)`` with values ``0 .. K-1``.
     """
-    n_per_class = _count(n_per_class, "n_per_class", 1)
+    n_per_class = as_count(n_per_class, "n_per_class", minimum=1)
     if centers is None:
         centers = [[-2.0, -2.0], [2.0, 2.0]]
     centers = as_float_array(centers, "centers", ndim=2)
@@ -185,7 +174,7 @@ def moons(n: int = 200, noise: float = 0.1, seed: int = 0) -> tuple[np.ndarray, 
     y : numpy.ndarray
         Integer array of shape ``(n,)`` with values 0 and 1.
     """
-    n = _count(n, "n", 2)
+    n = as_count(n, "n", minimum=2)
     noise = as_float_scalar(noise, "noise")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")

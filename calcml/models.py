@@ -28,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from calcml._validate import (
+    as_count,
     as_float_array,
     as_float_scalar,
     require_positive,
@@ -110,12 +111,6 @@ def _weight_vector(w: ArrayLike, n: int) -> np.ndarray:
     if w.shape != (n,):
         raise ValueError(f"w must have shape ({n},) to match X with {n} columns, got {w.shape}")
     return w
-
-
-def _epochs(n_epochs: int) -> int:
-    if isinstance(n_epochs, bool) or int(n_epochs) != n_epochs or n_epochs < 0:
-        raise ValueError(f"n_epochs must be a non-negative integer, got {n_epochs!r}")
-    return int(n_epochs)
 
 
 # ---------------------------------------------------------------------------
@@ -214,7 +209,7 @@ def train_logistic_regression(
     X = _data_matrix(X)
     y = _binary_labels(y, X)
     lr = require_positive(lr, "lr")
-    n_epochs = _epochs(n_epochs)
+    n_epochs = as_count(n_epochs, "n_epochs")
     w, b = np.zeros(X.shape[1]), 0.0
     losses = []
     for _ in range(n_epochs):
@@ -242,9 +237,7 @@ def logistic_predict(w: ArrayLike, b: float, X: ArrayLike, threshold: float = 0.
 
 def one_hot(y: ArrayLike, k: int) -> np.ndarray:
     """The (m, k) float array with a 1 in column y_i of row i and zeros elsewhere."""
-    if isinstance(k, bool) or int(k) != k or k < 1:
-        raise ValueError(f"k must be a positive integer number of classes, got {k!r}")
-    k = int(k)
+    k = as_count(k, "k", minimum=1)
     labels = _class_labels(y, len(np.atleast_1d(y)), k)
     Y = np.zeros((len(labels), k))
     Y[np.arange(len(labels)), labels] = 1.0
@@ -353,13 +346,12 @@ def train_softmax_regression(
     step and after the last).
     """
     X = _data_matrix(X)
-    if isinstance(k, bool) or int(k) != k or k < 1:
-        raise ValueError(f"k must be a positive integer number of classes, got {k!r}")
-    labels = _class_labels(y, len(X), int(k))
+    k = as_count(k, "k", minimum=1)
+    labels = _class_labels(y, len(X), k)
     lr = require_positive(lr, "lr")
-    n_epochs = _epochs(n_epochs)
-    W, b = np.zeros((X.shape[1], int(k))), np.zeros(int(k))
-    Y = one_hot(labels, int(k))
+    n_epochs = as_count(n_epochs, "n_epochs")
+    W, b = np.zeros((X.shape[1], k)), np.zeros(k)
+    Y = one_hot(labels, k)
     losses = []
     for _ in range(n_epochs):
         P, cache = softmax_forward(W, b, X)
@@ -416,10 +408,8 @@ def init_mlp(n: int, n_hidden: int, seed: int = 0) -> dict[str, np.ndarray]:
     ``rng = np.random.default_rng(seed)``; W1 ~ N(0, sqrt(2/n)) of shape (n, n_hidden),
     then W2 ~ N(0, sqrt(2/n_hidden)) of shape (n_hidden, 1); b1 and b2 are zero.
     """
-    for name, value in (("n", n), ("n_hidden", n_hidden)):
-        if isinstance(value, bool) or int(value) != value or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    n, n_hidden = int(n), int(n_hidden)
+    n = as_count(n, "n", minimum=1)
+    n_hidden = as_count(n_hidden, "n_hidden", minimum=1)
     rng = np.random.default_rng(seed)
     W1 = rng.normal(0.0, np.sqrt(2.0 / n), (n, n_hidden))
     W2 = rng.normal(0.0, np.sqrt(2.0 / n_hidden), (n_hidden, 1))
@@ -525,7 +515,7 @@ def train_mlp(
     X = _data_matrix(X)
     y = _binary_labels(y, X)
     lr = require_positive(lr, "lr")
-    n_epochs = _epochs(n_epochs)
+    n_epochs = as_count(n_epochs, "n_epochs")
     params = init_mlp(X.shape[1], n_hidden, seed)
     losses = []
     for _ in range(n_epochs):
@@ -550,7 +540,9 @@ def count_parameters(layers: list[int] | tuple[int, ...]) -> int:
     ``layers = [n_in, h_1, ..., n_out]``; each layer of width ``b`` fed by ``a`` units
     has an ``a x b`` weight matrix and ``b`` biases.
     """
-    widths = [int(v) for v in layers]
-    if len(widths) < 2 or any(v < 1 for v in widths) or list(layers) != widths:
+    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
+        raise TypeError(f"layers must be a list of integer widths, got {type(layers).__name__}")
+    if len(layers) < 2:
         raise ValueError(f"layers must list at least two positive integer widths, got {layers!r}")
+    widths = [as_count(v, f"layers[{i}]", minimum=1) for i, v in enumerate(layers)]
     return sum((a + 1) * b for a, b in zip(widths[:-1], widths[1:], strict=True))

@@ -18,7 +18,6 @@ Conventions
 from __future__ import annotations
 
 import math
-import operator
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from calcml._validate import (
+    as_count,
     as_float_array,
     require_callable,
     require_positive,
@@ -52,24 +52,6 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def as_count(value: Any, name: str, *, minimum: int = 0) -> int:
-    """Return ``value`` as a Python int >= ``minimum`` (a number of steps, epochs, ...)."""
-    if isinstance(value, bool):
-        raise TypeError(f"{name} must be an integer, got a bool {value!r}")
-    try:
-        count = operator.index(value)
-    except TypeError:
-        if isinstance(value, float) and value.is_integer():
-            count = int(value)
-        else:
-            raise TypeError(
-                f"{name} must be an integer, got {type(value).__name__} {value!r}"
-            ) from None
-    if count < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {count}")
-    return count
 
 
 def _start_point(x0: ArrayLike) -> np.ndarray:

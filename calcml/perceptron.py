@@ -17,13 +17,13 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from calcml._validate import (
+    as_count,
     as_float_array,
     as_float_scalar,
     require_positive,
     require_same_length,
 )
 from calcml.functions import heaviside
-from calcml.optim import as_count
 
 __all__ = [
     "add_bias",

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from numpy.typing import ArrayLike
 
 from calcml._validate import (
+    as_count,
     as_float_array,
     as_float_scalar,
     require_callable,
@@ -308,16 +309,9 @@ def _function_grid(
     require_callable(f, "f")
     x_lo, x_hi = _interval(xlim, "xlim")
     y_lo, y_hi = _interval(ylim, "ylim")
-    n = _grid_size(n)
+    n = as_count(n, "n", minimum=2)
     X1, X2 = np.meshgrid(np.linspace(x_lo, x_hi, n), np.linspace(y_lo, y_hi, n))
     return X1, X2, _values_on_grid(f, X1, X2)
-
-
-def _grid_size(n: Any) -> int:
-    """Check that the grid size ``n`` is an integer >= 2."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2 (grid points per axis), got {n!r}")
-    return int(n)
 
 
 def plot_decision_boundary(
@@ -360,7 +354,7 @@ def plot_decision_boundary(
         raise ValueError(f"X must have shape (m, 2) with m >= 1, got shape {X.shape}")
     y = as_float_array(y, "y", ndim=1)
     require_same_length(X, y, "X", "y")
-    resolution = _grid_size(resolution)
+    resolution = as_count(resolution, "resolution", minimum=2)
     fig, ax = _new_axes(ax)
 
     lows, highs = X.min(axis=0), X.max(axis=0)

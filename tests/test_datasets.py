@@ -134,7 +134,8 @@ def test_blobs_default_centers_are_separated():
     ("kwargs", "error", "message"),
     [
         ({"n_per_class": 0}, ValueError, r"^n_per_class must be at least 1"),
-        ({"n_per_class": 2.5}, TypeError, r"^n_per_class must be an integer"),
+        ({"n_per_class": 2.5}, ValueError, r"^n_per_class must be a whole number"),
+        ({"n_per_class": None}, TypeError, r"^n_per_class must be an integer"),
         ({"n_per_class": True}, TypeError, r"^n_per_class must be an integer"),
         ({"std": 0.0}, ValueError, r"^std must be positive"),
         ({"std": -1.0}, ValueError, r"^std must be positive"),
@@ -194,11 +195,19 @@ def test_moons_are_not_linearly_separable():
     assert np.any((A @ w > 0).astype(int) != y)
 
 
+def test_moons_accepts_a_whole_float_size():
+    X, y = moons(n=10.0)
+    X_int, y_int = moons(n=10)
+    np.testing.assert_array_equal(X, X_int)
+    np.testing.assert_array_equal(y, y_int)
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
         ({"n": 1}, ValueError, r"^n must be at least 2"),
-        ({"n": 10.0}, TypeError, r"^n must be an integer"),
+        ({"n": 10.5}, ValueError, r"^n must be a whole number"),
+        ({"n": "10"}, TypeError, r"^n must be an integer"),
         ({"noise": -0.1}, ValueError, r"^noise must be >= 0"),
         ({"noise": np.nan}, ValueError, r"^noise must be finite"),
     ],

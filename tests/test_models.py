@@ -183,8 +183,10 @@ def test_train_logistic_regression_rejects_bad_settings():
     X, y, _, _ = binary_problem(0)
     with pytest.raises(ValueError, match="lr"):
         models.train_logistic_regression(X, y, -0.1, 5)
-    with pytest.raises(ValueError, match="n_epochs"):
+    with pytest.raises(ValueError, match=r"^n_epochs must be a whole number"):
         models.train_logistic_regression(X, y, 0.1, 2.5)
+    with pytest.raises(TypeError, match=r"^n_epochs must be an integer"):
+        models.train_logistic_regression(X, y, 0.1, None)
 
 
 # -------------------------------------------------------------------- softmax regression
@@ -199,6 +201,32 @@ def test_one_hot_matches_rows_of_the_identity():
         models.one_hot(y, 3)
     with pytest.raises(ValueError, match="y"):
         models.one_hot(np.array([0.5, 1.0]), 3)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: models.one_hot([0], None), TypeError, r"^k must be an integer"),
+        (lambda: models.one_hot([0], 2.5), ValueError, r"^k must be a whole number"),
+        (lambda: models.one_hot([0], 0), ValueError, r"^k must be at least 1"),
+        (lambda: models.train_softmax_regression(np.ones((2, 1)), [0, 1], "2", 0.1, 3),
+         TypeError, r"^k must be an integer"),
+        (lambda: models.train_mlp(np.ones((2, 1)), [0, 1], 2, 0.1, -1),
+         ValueError, r"^n_epochs must be at least 0"),
+        (lambda: models.init_mlp(2.5, 3), ValueError, r"^n must be a whole number"),
+        (lambda: models.init_mlp(2, None), TypeError, r"^n_hidden must be an integer"),
+        (lambda: models.count_parameters([2, None]), TypeError, r"^layers\[1\] must be an integer"),
+        (lambda: models.count_parameters([2, 0]), ValueError, r"^layers\[1\] must be at least 1"),
+    ],
+)
+def test_counts_are_checked_like_everywhere_else(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_counts_may_be_whole_floats():
+    np.testing.assert_array_equal(models.one_hot([1, 0], 2.0), models.one_hot([1, 0], 2))
+    assert models.count_parameters([2.0, 1]) == models.count_parameters([2, 1])
 
 
 @pytest.mark.parametrize("seed", range(5))

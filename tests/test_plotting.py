@@ -220,8 +220,9 @@ def test_plot_surface_draws_on_a_given_3d_axes_and_rejects_a_2d_one():
         ({"path": np.ones((3, 3))}, ValueError, r"^path must have shape \(k, 2\).*\(3, 3\)"),
         ({"path": np.ones(2)}, ValueError, r"^path must be 2-D, got shape \(2,\)"),
         ({"path": [[0.0, np.nan]]}, ValueError, r"^path must be finite"),
-        ({"n": 1}, ValueError, r"^n must be an integer >= 2"),
-        ({"n": 2.5}, ValueError, r"^n must be an integer >= 2"),
+        ({"n": 1}, ValueError, r"^n must be at least 2"),
+        ({"n": 2.5}, ValueError, r"^n must be a whole number"),
+        ({"n": None}, TypeError, r"^n must be an integer"),
         ({"f": None}, TypeError, r"^f must be a function"),
     ],
 )
@@ -411,6 +412,19 @@ def test_plot_decision_boundary_draws_on_a_given_axes(rng):
 def test_plot_decision_boundary_rejects_bad_input(X, y, predict, error, message):
     with pytest.raises(error, match=message):
         plot_decision_boundary(predict, X, y, resolution=10)
+
+
+@pytest.mark.parametrize(
+    ("resolution", "error", "message"),
+    [
+        (1, ValueError, r"^resolution must be at least 2"),
+        (10.5, ValueError, r"^resolution must be a whole number"),
+        ("10", TypeError, r"^resolution must be an integer"),
+    ],
+)
+def test_plot_decision_boundary_names_a_bad_resolution(resolution, error, message):
+    with pytest.raises(error, match=message):
+        plot_decision_boundary(_sigmoid_model, np.ones((5, 2)), np.ones(5), resolution=resolution)
 
 
 # ----------------------------------------------------------------------- loss curves

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from calcml._validate import (
+    as_count,
     as_float_array,
     as_float_scalar,
     require_callable,
@@ -15,6 +16,38 @@ from calcml._validate import (
     require_positive,
     require_same_length,
 )
+
+# ------------------------------------------------------------------------------ as_count
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(3, 3), (np.int64(4), 4), (0, 0), (3.0, 3), (np.float32(5.0), 5), (np.array(2), 2)],
+)
+def test_as_count_accepts_integers_and_whole_floats(value, expected):
+    count = as_count(value, "n")
+    assert count == expected and type(count) is int
+
+
+@pytest.mark.parametrize("value", [None, "3", True, np.bool_(False), 1 + 0j, [3], np.array([3])])
+def test_as_count_rejects_non_numbers_with_a_type_error(value):
+    with pytest.raises(TypeError, match=r"^n_steps must be an integer, got "):
+        as_count(value, "n_steps")
+
+
+@pytest.mark.parametrize("value", [2.5, np.nan, np.inf, np.float64(-0.5)])
+def test_as_count_rejects_fractions_with_a_value_error(value):
+    with pytest.raises(ValueError, match=r"^n_steps must be a whole number, got "):
+        as_count(value, "n_steps")
+
+
+def test_as_count_checks_the_minimum():
+    assert as_count(2, "n", minimum=2) == 2
+    with pytest.raises(ValueError, match=r"^n must be at least 2, got 1$"):
+        as_count(1, "n", minimum=2)
+    with pytest.raises(ValueError, match=r"^n_epochs must be at least 0, got -1$"):
+        as_count(-1.0, "n_epochs")
+
 
 # ------------------------------------------------------------------------ as_float_array
 
