@@ -36,7 +36,7 @@ from calcml._validate import (
 )
 from calcml.functions import (
     binary_cross_entropy,
-    cross_entropy,
+    logsumexp,
     relu,
     relu_derivative,
     sigmoid,
@@ -309,10 +309,12 @@ def softmax_loss(W: ArrayLike, b: ArrayLike, X: ArrayLike, y: ArrayLike) -> floa
     """
     _, cache = softmax_forward(W, b, X)
     Z = cache["Z"]
-    labels = _class_labels(y, len(Z), Z.shape[1])
-    shift = Z.max(axis=1, keepdims=True)
-    log_norm = shift[:, 0] + np.log(np.sum(np.exp(Z - shift), axis=1))
-    return float(np.mean(log_norm - Z[np.arange(len(Z)), labels]))
+    return _cross_entropy_of_logits(Z, _class_labels(y, len(Z), Z.shape[1]))
+
+
+def _cross_entropy_of_logits(Z: np.ndarray, labels: np.ndarray) -> float:
+    """Mean of -log softmax(Z_i)[labels_i] = logsumexp(Z_i) - Z_i[labels_i] over the rows."""
+    return float(np.mean(logsumexp(Z, axis=1) - Z[np.arange(len(Z)), labels]))
 
 
 def softmax_gradient(
@@ -351,11 +353,10 @@ def train_softmax_regression(
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
     W, b = np.zeros((X.shape[1], k)), np.zeros(k)
-    Y = one_hot(labels, k)
     losses = []
     for _ in range(n_epochs):
-        P, cache = softmax_forward(W, b, X)
-        losses.append(cross_entropy(Y, P))
+        _, cache = softmax_forward(W, b, X)
+        losses.append(_cross_entropy_of_logits(cache["Z"], labels))
         dW, db = softmax_backward(cache, labels)
         W, b = W - lr * dW, b - lr * db
     if not return_losses:

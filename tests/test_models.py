@@ -334,6 +334,20 @@ def test_train_softmax_regression_classifies_three_blobs():
     assert np.mean(models.softmax_predict(W, b, X) == y) == 1.0
 
 
+def test_train_softmax_regression_records_every_loss_the_same_way():
+    # with lr = 500 the probabilities of the true classes underflow to zero after one
+    # step, where a clipped cross-entropy and the exact log-sum-exp loss disagree
+    X = np.array([[1.0], [1.0], [2.0], [-1.0]])
+    y = np.array([0, 1, 1, 2])
+    _, _, losses = models.train_softmax_regression(X, y, 3, 500.0, 3, return_losses=True)
+    for n in range(4):
+        W, b = models.train_softmax_regression(X, y, 3, 500.0, n)
+        assert losses[n] == pytest.approx(models.softmax_loss(W, b, X, y), rel=1e-12)
+    # by hand: after one step W = [[0, 250, -250]] and b = 500 * [-1/12, 1/6, -1/12]; only
+    # the first example is wrong, with logits [-125/3, 1000/3, -875/3]: loss 375 / 4
+    assert losses[1] == pytest.approx(93.75, rel=1e-12)
+
+
 def test_softmax_functions_leave_inputs_unchanged():
     X, y, W, b = multiclass_problem(2)
     copies = [a.copy() for a in (X, y, W, b)]
