@@ -14,7 +14,6 @@ import numpy as np
 import pytest
 
 from calcml.diff import gradient, hessian
-from calcml.functions import heaviside, sigmoid
 from calcml.optim import (
     descent_path,
     gradient_descent,
@@ -272,11 +271,3 @@ def test_discriminant_geometry():
     agree(sid, "closest_boundary_point_to_origin", closest_boundary_point(w0, w))
     # the notes' version with theta0 inside the norm is a different number
     assert not np.isclose(-w0 / np.sqrt(w0**2 + w @ w), boundary_distance_from_origin(w0, w))
-
-
-def test_sigmoid_small_input():
-    sid = "s004_sigmoid_small_input"
-    a = seed_example(sid)["inputs"]["a"]
-    agree(sid, "step", int(heaviside(a)))
-    agree(sid, "sigmoid", float(sigmoid(a)))
-    agree(sid, "sigmoid_linear_approx", 0.5 + a / 4)  # sigma(a) ~ 1/2 + a/4 near 0
