@@ -94,6 +94,31 @@ def _scalar_output(value: np.ndarray, fname: str, where: str) -> np.ndarray:
     return value.reshape(())
 
 
+def _elementwise_output(
+    value: np.ndarray, shape: tuple[int, ...], where: str, instead: str
+) -> np.ndarray:
+    """Check that ``f``'s ``value`` at a point of ``shape`` has one number per element.
+
+    For a number (``shape == ()``) the value must hold a single number and is returned as
+    a 0-d array; for an array it must have the point's shape, since ``f`` is meant to act
+    elementwise. ``where`` describes the evaluation and ``instead`` names the function to
+    use for a function of several variables, both for the error message.
+    """
+    if shape == ():
+        if value.size != 1:
+            raise ValueError(
+                f"f must return a single number for a number x, but f({where}) "
+                f"returned shape {value.shape}"
+            )
+        return value.reshape(())
+    if value.shape != shape:
+        raise ValueError(
+            f"f must act elementwise: x has shape {shape} but f({where}) returned "
+            f"shape {value.shape}; for a function of several variables use {instead}"
+        )
+    return value
+
+
 def _check_complex_result(raw: Any, fname: str) -> None:
     """Reject an ``f`` that silently dropped the imaginary part of its argument."""
     if not np.iscomplexobj(np.asarray(raw)):
@@ -165,17 +190,11 @@ def central_difference(f: Callable[..., Any], x: ArrayLike, h: float = 1e-5) -> 
     h = require_positive(h, "h")
 
     def evaluate(point: np.ndarray, where: str) -> np.ndarray:
-        if point.ndim == 0:
-            value = _evaluate(f, point, "f", where)
-            if value.size != 1:
-                raise ValueError(
-                    f"f must return a single number for a number x, but f({where}) "
-                    f"returned shape {value.shape}"
-                )
-            return value.reshape(())
         try:
             value = _evaluate(f, point, "f", where)
         except TypeError:
+            if point.ndim == 0:
+                raise
             # f written for numbers only (math.sin, float(...)): apply it element by element.
             value = np.empty(point.shape)
             for idx in np.ndindex(point.shape):
@@ -185,13 +204,7 @@ def central_difference(f: Callable[..., Any], x: ArrayLike, h: float = 1e-5) -> 
                     f"{where} at x{list(idx)}",
                 )
             return value
-        if value.shape != point.shape:
-            raise ValueError(
-                f"f must act elementwise: x has shape {point.shape} but f({where}) returned "
-                f"shape {value.shape}; for a function of several variables use gradient or "
-                f"jacobian"
-            )
-        return value
+        return _elementwise_output(value, point.shape, where, "gradient or jacobian")
 
     derivative = (evaluate(x + h, "x + h") - evaluate(x - h, "x - h")) / (2.0 * h)
     return float(derivative) if x.ndim == 0 else derivative
@@ -238,20 +251,11 @@ def complex_step(f: Callable[..., Any], x: ArrayLike, h: float = 1e-20) -> float
     require_callable(f, "f")
     x = as_float_array(x, "x")
     h = require_positive(h, "h")
-    value = _call_complex(f, x + 1j * h, "f", "x + i*h")
-    if x.ndim == 0:
-        if value.size != 1:
-            raise ValueError(
-                f"f must return a single number for a number x, but f(x + i*h) returned "
-                f"shape {value.shape}"
-            )
-        return float(value.reshape(()).imag / h)
-    if value.shape != x.shape:
-        raise ValueError(
-            f"f must act elementwise: x has shape {x.shape} but f(x + i*h) returned shape "
-            f"{value.shape}; for a function of several variables use complex_step_gradient"
-        )
-    return value.imag / h
+    value = _elementwise_output(
+        _call_complex(f, x + 1j * h, "f", "x + i*h"), x.shape, "x + i*h", "complex_step_gradient"
+    )
+    derivative = value.imag / h
+    return float(derivative) if x.ndim == 0 else derivative
 
 
 # ----------------------------------------------------------- derivatives of R^n -> R

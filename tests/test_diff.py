@@ -560,15 +560,20 @@ def test_vector_valued_f_raises_naming_the_shape(name):
 
 
 def test_central_difference_needs_an_elementwise_f():
-    with pytest.raises(ValueError, match=r"f must act elementwise: x has shape \(3,\).*\(\)"):
+    with pytest.raises(ValueError, match=r"f must act elementwise: x has shape \(3,\).*\(\)"
+                       r".*use gradient or jacobian$"):
         central_difference(np.sum, np.ones(3))
     with pytest.raises(ValueError, match=r"f must return a single number for a number x"):
         central_difference(lambda t: np.array([t, t]), 1.0)
 
 
 def test_complex_step_needs_an_elementwise_f():
-    with pytest.raises(ValueError, match=r"f must act elementwise: x has shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"f must act elementwise: x has shape \(3,\)"
+                       r".*use complex_step_gradient$"):
         complex_step(np.sum, np.ones(3))
+    with pytest.raises(ValueError, match=r"f must return a single number for a number x, "
+                       r"but f\(x \+ i\*h\) returned shape \(2,\)"):
+        complex_step(lambda t: np.array([t, t]), 1.0)
 
 
 @pytest.mark.parametrize("name", list(ALL))
