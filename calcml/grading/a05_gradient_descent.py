@@ -170,6 +170,10 @@ def _conv_hidden(rng: np.random.Generator) -> list[Case]:
     out.append(Case((Fn("lambda x: x ** 2"), Fn("lambda x: 2 * x"), 1.0, 0.25),
                     {"tol": 0.5, "max_steps": 1},
                     note="max_steps = 1: one update, whatever tol says"))
+    out.append(Case((Fn("lambda x: x ** 2"), Fn("lambda x: 2 * x"), 1.0, 1.5),
+                    {"tol": 1e-3, "max_steps": 4},
+                    note="lr = 1.5 is too large: f grows at every update (the change of f is "
+                         "negative, its size is not below tol), so max_steps = 4 is reached"))
     return out
 
 

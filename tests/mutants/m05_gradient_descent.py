@@ -56,6 +56,12 @@ WRONG = {
          "    while True:\n        x_new = x - lr * grad(x)\n        steps += 1\n"
          "        if abs(f(x_new) - f(x)) < tol or steps > max_steps:\n"
          "            return x_new, steps\n        x = x_new"),
+        ("stops on f(x) - f(x_new) < tol, without abs (stops at once when f grows)",
+         "def gd_until_converged(f, grad, x0, lr, tol=1e-10, max_steps=10_000):\n"
+         "    x = np.array(x0, dtype=float)\n    steps = 0\n"
+         "    while True:\n        x_new = x - lr * grad(x)\n        steps += 1\n"
+         "        if f(x) - f(x_new) < tol or steps >= max_steps:\n"
+         "            return x_new, steps\n        x = x_new"),
         ("stops on the change of x, not of f",
          "def gd_until_converged(f, grad, x0, lr, tol=1e-10, max_steps=10_000):\n"
          "    x = np.array(x0, dtype=float)\n    steps = 0\n"
