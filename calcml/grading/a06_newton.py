@@ -76,6 +76,12 @@ def _robust_root_case(rng: np.random.Generator, tol: float = 1e-12, max_iter: in
     raise RuntimeError("no robust Newton root case found")  # pragma: no cover
 
 
+def _double_root(a: float, c: float) -> tuple[Fn, Fn]:
+    """f = a (x - c)^2 and f', as source text."""
+    shift = f"(x - {c})" if c >= 0 else f"(x - ({c}))"
+    return Fn(f"lambda x: {a} * {shift} ** 2"), Fn(f"lambda x: 2 * {a} * {shift}")
+
+
 def _root_visible() -> list[Case]:
     return [
         Case((Fn("lambda x: x ** 2 - 2"), Fn("lambda x: 2 * x"), 1.0),
@@ -96,15 +102,21 @@ def _root_hidden(rng: np.random.Generator) -> list[Case]:
     out.append(Case((f, df, x0), {"tol": 1e-6}, note="tol = 1e-6"))
     f, df, x0 = _robust_root_case(rng, integer_start=True)
     out.append(Case((f, df, x0), note="an integer x0"))
-    # a double root: x - f/df = c + (x - c)/2, exact in binary: the step halves each time
-    a, c = float(2.0 ** rng.integers(-2, 3)), float(rng.integers(-3, 4))
+    # a double root: x - f/df = c + (x - c)/2, exact in binary: the step halves each time.
+    # c is never -1: near x = -1 a relative test |step| < tol * |x| stops at the same update.
+    a, c = float(2.0 ** rng.integers(-2, 3)), float(rng.choice([-3, -2, 0, 1, 2, 3]))
     j, k = int(rng.integers(0, 3)), int(rng.integers(3, 8))
-    f2, df2 = Fn(f"lambda x: {a} * (x - {c}) ** 2"), Fn(f"lambda x: 2 * {a} * (x - {c})")
+    f2, df2 = _double_root(a, c)
     out.append(Case((f2, df2, c + 2.0 ** j), {"tol": 2.0 ** (j - k)},
                     note=f"a double root: each step halves; a step equals tol exactly at "
                          f"update {k}, which is not < tol, so the loop stops at update {k + 1}"))
     out.append(Case((f2, df2, c - 2.0 ** j), {"max_iter": int(rng.integers(8, 15))},
                     note="a double root converges slowly: max_iter is reached"))
+    c = float(rng.integers(600, 2000))
+    f2, df2 = _double_root(a, c)
+    out.append(Case((f2, df2, c + 2.0 ** j),
+                    note=f"a double root at {c:g}, far from 0 and 1: the steps halve down "
+                         "through [tol, tol * |x|); the test is on |x_new - x| itself"))
     b = rounded(rng.uniform(0.5, 3), 2)
     out.append(Case((Fn(f"lambda x: {b} * x - {rounded(b * rng.uniform(-2, 2), 2)}"),
                      Fn(f"lambda x: {b} + 0 * x"), rounded(rng.uniform(-3, 3), 2)),

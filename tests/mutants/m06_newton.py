@@ -27,6 +27,11 @@ WRONG = {
          "    x, n = x0, 0\n    while True:\n        x_new = x - f(x) / df(x)\n        n += 1\n"
          "        if abs(x_new - x) < tol or n > max_iter:\n            return x_new, n\n"
          "        x = x_new"),
+        ("stops on the relative step |x_new - x| < tol * |x_new|",
+         "def newton_root(f, df, x0, tol=1e-12, max_iter=50):\n"
+         "    x, n = x0, 0\n    while True:\n        x_new = x - f(x) / df(x)\n        n += 1\n"
+         "        if abs(x_new - x) < tol * abs(x_new) or n >= max_iter:\n"
+         "            return x_new, n\n        x = x_new"),
         ("update with the wrong sign",
          "def newton_root(f, df, x0, tol=1e-12, max_iter=50):\n"
          "    x, n = x0, 0\n    while True:\n        x_new = x + f(x) / df(x)\n        n += 1\n"
