@@ -94,5 +94,11 @@ RIGHT = {
     "coin_mle": [
         ("float division written out", "def coin_mle(heads, tails):\n"
          "    n = heads + tails\n    return 1.0 * heads / n"),
+        ("a bounded numeric maximiser (scipy, xatol 1e-10)",
+         "def coin_mle(heads, tails):\n"
+         "    from scipy.optimize import minimize_scalar\n"
+         "    def nll(p):\n        return -(heads * np.log(p) + tails * np.log(1 - p))\n"
+         "    res = minimize_scalar(nll, bounds=(1e-12, 1 - 1e-12), method='bounded',\n"
+         "                          options={'xatol': 1e-10})\n    return float(res.x)"),
     ],
 }
