@@ -87,6 +87,15 @@ def _sig_visible() -> list[Case]:
     ]
 
 
+def _sigd_visible() -> list[Case]:
+    return [
+        Case((0.0,), note="sigma'(0) = sigma(0) (1 - sigma(0)) = 1/4"),
+        Case((np.array([-1.0, 0.0, 2.0]),), note="elementwise on an array"),
+        Case((np.array([-1e4, 1e4]),), no_warnings=True,
+             note="|z| = 1e4: sigma' is (almost) 0, with no overflow warning and no nan"),
+    ]
+
+
 def _sig_hidden(rng: np.random.Generator) -> list[Case]:
     return [
         Case((float(rng.normal()),), note="a float"),
@@ -210,7 +219,7 @@ FUNCTIONS = [
     GradedFunction(A, "sigmoid", ("z",), _sigmoid, _sig_visible, _sig_hidden,
                    hint="for z < 0 use the equal form e^z / (1 + e^z), so that no exponential "
                         "sees a large positive argument (np.where evaluates both branches)"),
-    GradedFunction(A, "sigmoid_derivative", ("z",), _sigmoid_derivative, _sig_visible,
+    GradedFunction(A, "sigmoid_derivative", ("z",), _sigmoid_derivative, _sigd_visible,
                    _sig_hidden, hint="sigma(z) (1 - sigma(z)) with a stable sigma"),
     GradedFunction(A, "tangent_line", ("f", "df", "x0"), _tangent_line, _tl_visible,
                    _tl_hidden, hint="slope = f'(x0); the line passes through (x0, f(x0))"),
