@@ -152,12 +152,12 @@ def classify_critical_point(H: ArrayLike, tol: float = 1e-8) -> str:
     if tol < 0:
         raise ValueError(f"tol must be non-negative, got {tol}")
     eig = np.linalg.eigvalsh(0.5 * (H + H.T))
-    positive, negative = np.any(eig > tol), np.any(eig < -tol)
-    if np.all(eig > tol):
+    positive, negative = eig > tol, eig < -tol
+    if positive.all():
         return "minimum"
-    if np.all(eig < -tol):
+    if negative.all():
         return "maximum"
-    if positive and negative:
+    if positive.any() and negative.any():
         return "saddle"
     return "inconclusive"
 
@@ -197,8 +197,7 @@ def second_derivative_test(
 
     require_callable(f, "f")
     x = as_float_array(x, "x", ndim=1)
-    H = np.asarray(hessian(f, x, h=h), dtype=float)
-    H = 0.5 * (H + H.T)
+    H = hessian(f, x, h=h)  # symmetric by construction: no need to symmetrise it again
     eig = np.linalg.eigvalsh(H)[::-1]
     return SecondDerivativeTest(H, eig, classify_critical_point(H, tol=tol))
 

@@ -187,8 +187,11 @@ def test_classify_tolerance_and_asymmetry() -> None:
     assert classify_critical_point(np.diag([1.0, -1e-9])) == "inconclusive"
     assert classify_critical_point(np.diag([1.0, -1e-7])) == "saddle"
     assert classify_critical_point(np.diag([1.0, 1e-9]), tol=1e-12) == "minimum"
-    # a tiny rounding asymmetry does not matter
-    assert classify_critical_point([[2.0, 1.0 + 1e-12], [1.0, 2.0]]) == "minimum"
+    # H is symmetrised before its eigenvalues are taken: (H + H^T)/2 = [[1, 2], [2, 1]] has
+    # eigenvalues 3 and -1, while either triangle alone (as eigvalsh reads it) or the
+    # eigenvalues of H itself (1, 1) would say "minimum"
+    assert classify_critical_point([[1.0, 4.0], [0.0, 1.0]]) == "saddle"
+    assert classify_critical_point([[1.0, 0.0], [4.0, 1.0]]) == "saddle"
 
 
 def test_classify_errors() -> None:
@@ -217,6 +220,7 @@ def test_second_derivative_test_quadratics() -> None:
         result = second_derivative_test(f, c)
         assert result.classification == label
         np.testing.assert_allclose(result.hessian, H, atol=1e-5)
+        np.testing.assert_array_equal(result.hessian, result.hessian.T)
         np.testing.assert_allclose(result.eigenvalues, sorted(eig, reverse=True), atol=1e-5)
 
 
