@@ -380,22 +380,22 @@ def plot_decision_boundary(
     is_probability = bool(
         np.all((out >= 0) & (out <= 1)) and not np.all(np.isin(out, (0.0, 1.0)))
     )
+    # the classes of the data and, for hard labels, those predict assigns to a region
+    region_classes = classes if is_probability else np.union1d(classes, np.unique(out))
+    palette = _class_colors(region_classes)
     if is_probability:
         cmap = LinearSegmentedColormap.from_list("calcml_p", [_CLASS_COLORS[0], "white",
                                                               _CLASS_COLORS[1]])
         P = out.reshape(G1.shape)
         ax.contourf(G1, G2, P, levels=np.linspace(0, 1, 11), cmap=cmap, alpha=0.5)
         ax.contour(G1, G2, P, levels=[0.5], colors="k", linewidths=1.5)
+        if len(classes) <= 2:  # the points take the two ends of the probability colour map
+            palette = {float(c): _CLASS_COLORS[k] for k, c in enumerate(classes)}
     else:
-        region_classes = np.union1d(classes, np.unique(out))
         index = np.searchsorted(region_classes, out).reshape(G1.shape)
-        palette = _class_colors(region_classes)
         colors = [palette[float(c)] for c in region_classes]
         ax.contourf(G1, G2, index, levels=np.arange(len(region_classes) + 1) - 0.5,
                     cmap=ListedColormap(colors), alpha=0.3)
-    palette = _class_colors(np.union1d(classes, [] if is_probability else np.unique(out)))
-    if is_probability and len(classes) <= 2:
-        palette = {float(c): _CLASS_COLORS[k] for k, c in enumerate(classes)}
     for c in classes:
         mask = y == c
         ax.scatter(X[mask, 0], X[mask, 1], s=20, color=palette[float(c)],
