@@ -8,8 +8,6 @@ least-squares line.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
@@ -18,18 +16,6 @@ from calcml.grading.inputs import scalar_field
 A = "02_partial_derivatives"
 
 _CS = 1e-30  # complex step: f'(x) = Im f(x + i h) / h, exact to rounding for tiny h
-
-
-def _pair(rtol: float = 1e-6, atol: float = 1e-10):
-    """Compare a pair of results; a numpy array stacking the two also counts as a pair."""
-    base = close(rtol=rtol, atol=atol)
-
-    def compare(expected: Any, received: Any) -> str | None:
-        if isinstance(received, np.ndarray) and received.ndim >= 1 and len(received) == 2:
-            received = (received[0], received[1])
-        return base(expected, received)
-
-    return compare
 
 
 # --- partial_derivative ---------------------------------------------------------------
@@ -194,7 +180,6 @@ FUNCTIONS = [
                         "copies) and leave x itself alone; use the h you are given",
                    points=2),
     GradedFunction(A, "grad_3x2y3", ("x", "y"), _grad_3x2y3, _g_visible, _g_hidden,
-                   compare=_pair(),
                    hint="treat the other variable as a constant and use the power rule; "
                         "return the pair (df/dx, df/dy)",
                    points=1),
@@ -203,12 +188,12 @@ FUNCTIONS = [
                         "distance m x_i + b - y_i",
                    points=1),
     GradedFunction(A, "line_cost_partials", ("m", "b", "x", "y"), _line_cost_partials,
-                   _lcp_visible, _lc_hidden, compare=_pair(),
+                   _lcp_visible, _lc_hidden,
                    hint="differentiate each square by the chain rule: the inner derivative is "
                         "x_i for m and 1 for b; keep the factor 2",
                    points=2),
     GradedFunction(A, "fit_line", ("x", "y"), _fit_line, _fl_visible, _fl_hidden,
-                   compare=_pair(rtol=1e-6, atol=1e-9),
+                   compare=close(rtol=1e-6, atol=1e-9),
                    hint="dE/dm = 0 and dE/db = 0 are two linear equations in m and b: "
                         "write them with sums over the points and solve the 2 x 2 system",
                    points=2),

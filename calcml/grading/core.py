@@ -139,7 +139,8 @@ def close(rtol: float = 1e-6, atol: float = 1e-10, dtype: str | None = None) -> 
 
     A scalar may be returned as a float, an int, a numpy scalar or a 0-d array; an
     array must be a numpy array of the expected shape with real entries (``dtype``
-    "float" or "int" demands that kind). Tuples may be returned as tuples or lists.
+    "float" or "int" demands that kind). A tuple may be returned as a tuple, a list or
+    a numpy array whose first axis has the tuple's length (entry or row i is value i).
     """
 
     def compare(expected: Any, received: Any, where: str = "") -> str | None:
@@ -155,6 +156,9 @@ def close(rtol: float = 1e-6, atol: float = 1e-10, dtype: str | None = None) -> 
                     return problem
             return None
         if isinstance(expected, tuple):
+            if (isinstance(received, np.ndarray) and received.ndim >= 1
+                    and len(received) == len(expected)):
+                received = tuple(received)  # the values stacked along the first axis
             if not isinstance(received, (tuple, list)) or len(received) != len(expected):
                 return (f"{where or 'the result'} should be a tuple of {len(expected)} values, "
                         f"got {_kind(received)}")

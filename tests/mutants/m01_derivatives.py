@@ -82,6 +82,8 @@ RIGHT = {
     "tangent_line": [
         ("a list and numpy floats", "def tangent_line(f, df, x0):\n"
          "    m = np.float64(df(x0))\n    return [m, np.float64(f(x0)) - m * x0]"),
+        ("a numpy array [m, b]", "def tangent_line(f, df, x0):\n"
+         "    m = df(x0)\n    return np.array([m, f(x0) - m * x0])"),
     ],
     "chain_derivative": [
         ("recursion", "def chain_derivative(fs, dfs, x):\n    if not fs:\n        return 1.0\n"
