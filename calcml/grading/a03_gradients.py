@@ -8,44 +8,18 @@ Jacobian, an explicit loop over the examples for the MSE, and ``np.linalg.lstsq`
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
 from calcml.grading.inputs import literal, scalar_field
+from calcml.grading.references import complex_step_gradient, complex_step_jacobian
 
 A = "03_gradients"
-
-_CS = 1e-30  # complex step: d/dt g(t) = Im g(t + i h) / h, exact to rounding for tiny h
-
-
-def _complex_step_gradient(g: Callable[[np.ndarray], complex], x: np.ndarray) -> np.ndarray:
-    """Gradient of a real-analytic g: R^n -> R at x by one complex step per coordinate."""
-    x = np.asarray(x, dtype=float)
-    out = np.empty(x.size)
-    for j in range(x.size):
-        z = x.astype(complex)
-        z[j] += 1j * _CS
-        out[j] = np.imag(g(z)) / _CS
-    return out
-
-
-def _complex_step_jacobian(F: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
-    """Jacobian (k, n) of a real-analytic F: R^n -> R^k at x, one column per complex step."""
-    x = np.asarray(x, dtype=float)
-    columns = []
-    for j in range(x.size):
-        z = x.astype(complex)
-        z[j] += 1j * _CS
-        columns.append(np.imag(np.asarray(F(z))) / _CS)
-    return np.stack(columns, axis=1)
-
 
 # --- numerical_gradient -------------------------------------------------------------------
 
 def _numerical_gradient(f, x, h=1e-5):
-    return _complex_step_gradient(f, x)
+    return complex_step_gradient(f, x)
 
 
 def _ng_visible() -> list[Case]:
@@ -75,7 +49,7 @@ def _ng_hidden(rng: np.random.Generator) -> list[Case]:
 
 def _quadratic_form_gradient(B, x):
     B = np.asarray(B, dtype=float)
-    return _complex_step_gradient(lambda z: z @ B @ z, x)
+    return complex_step_gradient(lambda z: z @ B @ z, x)
 
 
 def _qf_visible() -> list[Case]:
@@ -114,7 +88,7 @@ def _mse(X, y, theta):
 
 def _mse_gradient(X, y, theta):
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    return _complex_step_gradient(lambda t: np.sum((X @ t - y) ** 2) / len(y), theta)
+    return complex_step_gradient(lambda t: np.sum((X @ t - y) ** 2) / len(y), theta)
 
 
 _SEED_X = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
@@ -210,7 +184,7 @@ def _random_vector_field(rng: np.random.Generator, k: int, n: int) -> Fn:
 
 
 def _numerical_jacobian(F, x, h=1e-5):
-    return _complex_step_jacobian(F, x)
+    return complex_step_jacobian(F, x)
 
 
 def _nj_visible() -> list[Case]:

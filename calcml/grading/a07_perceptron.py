@@ -17,6 +17,7 @@ import numpy as np
 
 from calcml.grading.core import Case, GradedFunction, close, integer_array
 from calcml.grading.inputs import rounded
+from calcml.grading.references import complex_step_gradient
 
 A = "07_perceptron"
 
@@ -212,18 +213,9 @@ def _train_hidden(rng: np.random.Generator) -> list[Case]:
 def _linear_neuron_step(w, b, x, y, lr):
     """One gradient step, the gradient of L = (y - w.x - b)^2 / 2 by the complex step."""
     w, x = np.asarray(w, dtype=float), np.asarray(x, dtype=float)
-    theta = np.append(w, float(b)).astype(complex)
-    h = 1e-30
-
-    def loss(t):
-        return 0.5 * (y - (t[:-1] @ x + t[-1])) ** 2
-
-    grad = np.empty(len(theta))
-    for j in range(len(theta)):
-        t = theta.copy()
-        t[j] += 1j * h
-        grad[j] = loss(t).imag / h
-    new = theta.real - lr * grad
+    theta = np.append(w, float(b))
+    grad = complex_step_gradient(lambda t: 0.5 * (y - (t[:-1] @ x + t[-1])) ** 2, theta)
+    new = theta - lr * grad
     return new[:-1], float(new[-1])
 
 

@@ -12,6 +12,7 @@ import numpy as np
 from scipy.special import expit, xlogy
 
 from calcml.grading.core import Case, GradedFunction, finite_scalar, integer_array
+from calcml.grading.references import complex_step_gradient, mean_bce_from_logits
 
 A = "08_logistic_regression"
 
@@ -72,27 +73,13 @@ def _bce_hidden(rng: np.random.Generator) -> list[Case]:
 
 # --- logistic_gradient ------------------------------------------------------------------
 
-def _mean_bce_complex(w, b, X, y):
-    """The mean BCE of sigma(X w + b) as a softplus: log(1 + e^-z) + (1 - y) z.
-
-    Written without a sigmoid so it works for complex w and b (complex step).
-    """
-    z = X @ w + b
-    return np.mean(np.log(1 + np.exp(-z)) + (1 - y) * z)
-
-
 def _logistic_gradient(w, b, X, y):
     w = np.asarray(w, dtype=float)
     X = np.asarray(X, dtype=float)
     y = np.asarray(y, dtype=float)
     b = _scalar(b)
-    h = 1e-20
-    dw = np.empty_like(w)
-    for j in range(w.size):
-        step = np.zeros(w.size, dtype=complex)
-        step[j] = 1j * h
-        dw[j] = _mean_bce_complex(w + step, b, X, y).imag / h
-    db = _mean_bce_complex(w.astype(complex), b + 1j * h, X, y).imag / h
+    dw = complex_step_gradient(lambda v: mean_bce_from_logits(X @ v + b, y), w)
+    db = complex_step_gradient(lambda c: mean_bce_from_logits(X @ w + c, y), b)
     return dw, float(db)
 
 
