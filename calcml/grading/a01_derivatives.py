@@ -10,6 +10,7 @@ import numpy as np
 from scipy.special import expit
 
 from calcml.grading.core import Case, Fn, GradedFunction
+from calcml.grading.inputs import rounded
 
 A = "01_derivatives"
 
@@ -26,7 +27,7 @@ _FAMILY = [
 
 def _random_pair(rng: np.random.Generator) -> tuple[Fn, Fn]:
     f_src, df_src = _FAMILY[rng.integers(len(_FAMILY))]
-    a, b, c = (round(float(v), 3) for v in rng.uniform(0.5, 2.0, size=3))
+    a, b, c = rounded(rng.uniform(0.5, 2.0, size=3)).tolist()
     return Fn(f_src.format(a=a, b=b, c=c)), Fn(df_src.format(a=a, b=b, c=c))
 
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from calcml.grading.core import Case, Fn, GradedFunction, close, describe
-from calcml.grading.inputs import literal, with_eigenvalues
+from calcml.grading.core import Case, Fn, GradedFunction, array_problem, close, exactly
+from calcml.grading.inputs import literal, rounded, with_eigenvalues
 
 A = "04_hessian"
 
@@ -30,19 +30,14 @@ class _Smooth(Fn):
         self.hessian = hessian
 
 
-def _r3(rng: np.random.Generator, low: float, high: float, size: Any) -> np.ndarray:
-    """Random numbers rounded to 3 decimals (so the source text holds them exactly)."""
-    return np.round(rng.uniform(low, high, size=size), 3)
-
-
 # --- the test functions and their Hessians ----------------------------------------------------
 
 def _quartic(rng: np.random.Generator, n: int) -> _Smooth:
     """1/4 sum c_i x_i^4 + 1/2 x^T A x + b.x with A symmetric: H = diag(3 c x^2) + A."""
-    c = _r3(rng, 0.5, 2.0, n)
-    M = _r3(rng, -1.0, 1.0, (n, n))
+    c = rounded(rng.uniform(0.5, 2.0, size=n))
+    M = rounded(rng.uniform(-1.0, 1.0, size=(n, n)))
     A_ = M + M.T  # exactly symmetric
-    b = _r3(rng, -1.0, 1.0, n)
+    b = rounded(rng.uniform(-1.0, 1.0, size=n))
     src = (f"lambda x: 0.25 * np.sum({literal(c)} * x ** 4) + 0.5 * x @ {literal(A_)} @ x"
            f" + {literal(b)} @ x")
     return _Smooth(src, lambda x: np.diag(3 * c * x ** 2) + A_)
@@ -50,15 +45,15 @@ def _quartic(rng: np.random.Generator, n: int) -> _Smooth:
 
 def _exp_sin(rng: np.random.Generator, n: int) -> _Smooth:
     """exp(a.x / 2) + sum w_i sin x_i: H = exp(a.x / 2) a a^T / 4 - diag(w sin x)."""
-    a = _r3(rng, -1.0, 1.0, n)
-    w = _r3(rng, 1.0, 2.0, n) * rng.choice([-1, 1], n)
+    a = rounded(rng.uniform(-1.0, 1.0, size=n))
+    w = rounded(rng.uniform(1.0, 2.0, size=n)) * rng.choice([-1, 1], n)
     src = f"lambda x: np.exp({literal(a)} @ x / 2) + np.sum({literal(w)} * np.sin(x))"
     return _Smooth(src, lambda x: np.exp(a @ x / 2) * np.outer(a, a) / 4 - np.diag(w * np.sin(x)))
 
 
 def _log_norm(rng: np.random.Generator, n: int) -> _Smooth:
     """k log(1 + x.x): H = k (2 I / (1 + s) - 4 x x^T / (1 + s)^2) with s = x.x."""
-    k = float(np.round(rng.uniform(1.0, 3.0), 3))
+    k = rounded(rng.uniform(1.0, 3.0))
 
     def hessian(x: np.ndarray) -> np.ndarray:
         s = x @ x
@@ -69,7 +64,7 @@ def _log_norm(rng: np.random.Generator, n: int) -> _Smooth:
 
 def _poly_sin(rng: np.random.Generator, n: int = 2) -> _Smooth:
     """a x^2 y^3 + sin(x y) in two variables."""
-    a = float(np.round(rng.uniform(0.5, 1.5), 3))
+    a = rounded(rng.uniform(0.5, 1.5))
 
     def hessian(v: np.ndarray) -> np.ndarray:
         x, y = v
@@ -122,12 +117,9 @@ def _numerical_hessian(f, x, h=1e-4):
 def _hessian_close(expected: Any, received: Any) -> str | None:
     """Entries within 1e-5 of the Hessian's largest entry (second-order differences pass)."""
     exp = np.asarray(expected, dtype=float)
-    if not isinstance(received, np.ndarray):
-        return f"the result should be a numpy array of shape {exp.shape}, got {describe(received)}"
-    if received.shape != exp.shape:
-        return f"the result has shape {received.shape}, expected shape {exp.shape}"
-    if received.dtype.kind not in "iuf":
-        return f"the result has dtype {received.dtype}, expected real numbers"
+    problem = array_problem(exp, received)
+    if problem:
+        return problem
     rec = received.astype(float)
     allowed = _H_RTOL * np.max(np.abs(exp)) + _H_ATOL
     err = np.abs(rec - exp)
@@ -158,14 +150,21 @@ def _nh_visible() -> list[Case]:
 
 def _nh_hidden(rng: np.random.Generator) -> list[Case]:
     out = [
-        Case((_quartic(rng, 1), _r3(rng, 0.5, 1.5, 1) * rng.choice([-1, 1])), note="n = 1"),
-        Case((_poly_sin(rng), _r3(rng, -1.2, 1.2, 2)), note="a x^2 y^3 + sin(xy)"),
-        Case((_quartic(rng, 3), _r3(rng, -1.5, 1.5, 3)), note="a quartic in 3 variables"),
-        Case((_exp_sin(rng, 4), _r3(rng, -1.5, 1.5, 4)), note="exp(a.x/2) + sum w sin x, n = 4"),
-        Case((_log_norm(rng, 5), _r3(rng, -1.0, 1.0, 5)), note="k log(1 + x.x), n = 5"),
-        Case((_rosenbrock(rng), _r3(rng, -1.2, 1.2, 2)), note="a Rosenbrock function"),
-        Case((_NOTES_QUARTIC, _r3(rng, -3, 3, 2)), note="the Newton chapter's quartic"),
-        Case((_quartic(rng, 3), _r3(rng, -1.5, 1.5, 3)), {"h": 1e-3}, note="h = 1e-3 given"),
+        Case((_quartic(rng, 1), rounded(rng.uniform(0.5, 1.5, size=1)) * rng.choice([-1, 1])),
+             note="n = 1"),
+        Case((_poly_sin(rng), rounded(rng.uniform(-1.2, 1.2, size=2))), note="a x^2 y^3 + sin(xy)"),
+        Case((_quartic(rng, 3), rounded(rng.uniform(-1.5, 1.5, size=3))),
+             note="a quartic in 3 variables"),
+        Case((_exp_sin(rng, 4), rounded(rng.uniform(-1.5, 1.5, size=4))),
+             note="exp(a.x/2) + sum w sin x, n = 4"),
+        Case((_log_norm(rng, 5), rounded(rng.uniform(-1.0, 1.0, size=5))),
+             note="k log(1 + x.x), n = 5"),
+        Case((_rosenbrock(rng), rounded(rng.uniform(-1.2, 1.2, size=2))),
+             note="a Rosenbrock function"),
+        Case((_NOTES_QUARTIC, rounded(rng.uniform(-3, 3, size=2))),
+             note="the Newton chapter's quartic"),
+        Case((_quartic(rng, 3), rounded(rng.uniform(-1.5, 1.5, size=3))), {"h": 1e-3},
+             note="h = 1e-3 given"),
         Case((_triple(rng), rng.choice([-2, -1, 1, 2], size=3)),
              note="an integer array x: the steps must not be rounded away"),
     ]
@@ -173,9 +172,6 @@ def _nh_hidden(rng: np.random.Generator) -> list[Case]:
 
 
 # --- classify_critical_point -------------------------------------------------------------------
-
-_LABELS = ("minimum", "maximum", "saddle", "inconclusive")
-
 
 def _classify_critical_point(H, tol=1e-8):
     lam = np.linalg.eigvalsh(np.asarray(H, dtype=float))
@@ -186,15 +182,6 @@ def _classify_critical_point(H, tol=1e-8):
     if np.any(lam > tol) and np.any(lam < -tol):
         return "saddle"
     return "inconclusive"
-
-
-def _label(expected: Any, received: Any) -> str | None:
-    """The label must be the expected string (a numpy string counts too)."""
-    if not isinstance(received, str):
-        return f"the result should be one of the strings {list(_LABELS)}, got {describe(received)}"
-    if str(received) != expected:
-        return f"the result is {str(received)!r}, expected {expected!r}"
-    return None
 
 
 def _cc_visible() -> list[Case]:
@@ -295,7 +282,7 @@ FUNCTIONS = [
                         "+ f(x-he_i-he_j)) / (4h^2) for each mixed one, on float copies of x",
                    points=3),
     GradedFunction(A, "classify_critical_point", ("H", "tol"), _classify_critical_point,
-                   _cc_visible, _cc_hidden, compare=_label,
+                   _cc_visible, _cc_hidden, compare=exactly,
                    hint="decide from the eigenvalues (np.linalg.eigvalsh), not the entries: "
                         "compare each with tol and -tol; an eigenvalue within tol of 0 blocks "
                         "minimum and maximum but not saddle",

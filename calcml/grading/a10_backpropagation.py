@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from calcml.grading.core import Case, Fn, GradedFunction, describe
+from calcml.grading.core import Case, Fn, GradedFunction, array_problem
+from calcml.grading.inputs import rounded
 from calcml.grading.references import complex_step_gradient, mean_bce_from_logits
 
 A = "10_backpropagation"
@@ -66,13 +67,9 @@ def _relu_prime_compare(z: Any) -> Callable[[Any, Any], str | None]:
     z = np.asarray(z, dtype=float)
 
     def compare(expected: Any, received: Any) -> str | None:
-        if not isinstance(received, np.ndarray):
-            return f"the result should be a float numpy array of shape {z.shape}, got " \
-                   f"{type(received).__name__} {describe(received)}"
-        if received.shape != z.shape:
-            return f"the result has shape {received.shape}, expected shape {z.shape}"
-        if received.dtype.kind != "f":
-            return f"the result has dtype {received.dtype}, expected a float array"
+        problem = array_problem(z, received, dtype="float")
+        if problem:
+            return problem
         for mask, label, ok in ((z > 0, "z > 0", lambda r: r == 1.0),
                                 (z < 0, "z < 0", lambda r: r == 0.0),
                                 (z == 0, "z = 0", lambda r: (r >= 0) & (r <= 1))):
@@ -237,7 +234,7 @@ _GC_FAMILY = [
 
 def _gc_random(rng: np.random.Generator) -> tuple[Fn, Callable[[np.ndarray], Any]]:
     src, grad = _GC_FAMILY[rng.integers(len(_GC_FAMILY))]
-    c = round(float(rng.uniform(0.5, 1.5)), 3)
+    c = rounded(rng.uniform(0.5, 1.5))
     return Fn(src.format(c=c)), lambda x: grad(np.asarray(x, dtype=float), c)
 
 

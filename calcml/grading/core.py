@@ -30,6 +30,7 @@ __all__ = [
     "GradedFunction",
     "close",
     "exactly",
+    "array_problem",
     "integer_array",
     "finite_scalar",
     "evaluate",
@@ -173,19 +174,12 @@ def close(rtol: float = 1e-6, atol: float = 1e-10, dtype: str | None = None) -> 
             if not _is_real_number(received):
                 return f"{label} should be a single real number, got {_kind(received)}"
             rec = np.asarray(received)
+            problem = _dtype_problem(rec, dtype, label)
         else:
-            if not isinstance(received, np.ndarray):
-                return (f"{label} should be a numpy array of shape {exp.shape}, got "
-                        f"{_kind(received)}")
             rec = received
-            if rec.shape != exp.shape:
-                return f"{label} has shape {rec.shape}, expected shape {exp.shape}"
-            if rec.dtype.kind not in "iuf":
-                return f"{label} has dtype {rec.dtype}, expected real numbers"
-        if dtype == "float" and rec.dtype.kind != "f":
-            return f"{label} has dtype {rec.dtype}, expected a float array"
-        if dtype == "int" and rec.dtype.kind not in "iu":
-            return f"{label} has dtype {rec.dtype}, expected an integer array"
+            problem = array_problem(exp, received, dtype, label)
+        if problem:
+            return problem
         exp_f, rec_f = exp.astype(float), rec.astype(float)
         bad = ~np.isclose(rec_f, exp_f, rtol=rtol, atol=atol, equal_nan=True)
         if np.any(bad):
@@ -199,9 +193,41 @@ def close(rtol: float = 1e-6, atol: float = 1e-10, dtype: str | None = None) -> 
     return compare
 
 
+def array_problem(expected: Any, received: Any, dtype: str | None = None,
+                  label: str = "the result") -> str | None:
+    """What is wrong with the form (not the values) of an array result, or None.
+
+    It must be a numpy array of the expected shape with real entries; ``dtype``
+    "float" or "int" demands that kind.
+    """
+    shape = np.shape(expected)
+    if not isinstance(received, np.ndarray):
+        return f"{label} should be a numpy array of shape {shape}, got {_kind(received)}"
+    if received.shape != shape:
+        return f"{label} has shape {received.shape}, expected shape {shape}"
+    if received.dtype.kind not in "iuf":
+        return f"{label} has dtype {received.dtype}, expected real numbers"
+    return _dtype_problem(received, dtype, label)
+
+
+def _dtype_problem(received: np.ndarray, dtype: str | None, label: str) -> str | None:
+    if dtype == "float" and received.dtype.kind != "f":
+        return f"{label} has dtype {received.dtype}, expected a float array"
+    if dtype == "int" and received.dtype.kind not in "iu":
+        return f"{label} has dtype {received.dtype}, expected an integer array"
+    return None
+
+
 def exactly(expected: Any, received: Any) -> str | None:
-    """The result must equal the expected value (strings, labels)."""
-    if type(received) is not type(expected) or received != expected:
+    """The result must equal the expected value (strings, labels). Where a string is
+    expected, any str counts (a numpy string too); otherwise the type must match."""
+    if isinstance(expected, str):
+        if not isinstance(received, str):
+            return f"the result should be the string {expected!r}, got {_kind(received)}"
+        ok = str(received) == expected
+    else:
+        ok = type(received) is type(expected) and bool(received == expected)
+    if not ok:
         return f"the result is {describe(received)}, expected {describe(expected)}"
     return None
 
@@ -236,7 +262,7 @@ def describe(value: Any) -> str:
         text = np.array2string(value, precision=8, threshold=12, edgeitems=3,
                                separator=", ", max_line_width=10_000)
         extra = f", dtype={value.dtype}" if value.dtype.kind not in "f" else ""
-        return f"array({text}{extra})" if value.ndim else f"array({text}{extra})"
+        return f"array({text}{extra})"
     if isinstance(value, (float, np.floating)):
         return repr(float(value)) if not isinstance(value, np.floating) else \
             f"np.{type(value).__name__}({float(value)!r})"

@@ -101,6 +101,14 @@ RIGHT = {
          "    lam = np.linalg.eigvals(H).real\n    lo, hi = lam.min(), lam.max()\n"
          "    if lo > tol:\n        return 'minimum'\n    if hi < -tol:\n        return 'maximum'\n"
          "    if lo < -tol and hi > tol:\n        return 'saddle'\n    return 'inconclusive'"),
+        ("a numpy string picked from an array of labels",
+         "def classify_critical_point(H, tol=1e-8):\n"
+         "    labels = np.array(['minimum', 'maximum', 'saddle', 'inconclusive'])\n"
+         "    lam = np.linalg.eigvalsh(H)\n"
+         "    if np.all(lam > tol):\n        return labels[0]\n"
+         "    if np.all(lam < -tol):\n        return labels[1]\n"
+         "    if np.any(lam > tol) and np.any(lam < -tol):\n        return labels[2]\n"
+         "    return labels[3]"),
         ("counting signs with scipy", "def classify_critical_point(H, tol=1e-8):\n"
          "    import scipy.linalg\n    lam = scipy.linalg.eigh(H, eigvals_only=True)\n"
          "    pos, neg = int(np.sum(lam > tol)), int(np.sum(lam < -tol))\n"
