@@ -227,8 +227,7 @@ def _train_softmax_regression(X, y, k, lr, n_epochs):
     X = np.asarray(X, dtype=float)
     y = np.asarray(y).astype(int)
     m, n = X.shape
-    Y = np.zeros((m, int(k)))
-    Y[np.arange(m), y] = 1.0
+    Y = _one_hot(y, k)
     W, b = np.zeros((n, int(k))), np.zeros(int(k))
     for _ in range(int(n_epochs)):
         R = _scipy_softmax(X @ W + b, axis=1) - Y
