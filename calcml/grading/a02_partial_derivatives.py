@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
-from calcml.grading.inputs import scalar_field
+from calcml.grading.inputs import SEED_X, SEED_Y, scalar_field
 from calcml.grading.references import complex_step_gradient
 
 A = "02_partial_derivatives"
@@ -101,7 +101,7 @@ def _line_cost_partials(m, b, x, y):
     return float(dm), float(db)
 
 
-_POINTS = (np.array([1.0, 2.0, 3.0]), np.array([2.0, 5.0, 3.0]))
+_POINTS = (SEED_X, SEED_Y)
 
 
 def _lc_visible() -> list[Case]:

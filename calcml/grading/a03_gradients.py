@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction, close
-from calcml.grading.inputs import literal, scalar_field
+from calcml.grading.inputs import SEED_DESIGN, SEED_Y, literal, scalar_field
 from calcml.grading.references import complex_step_gradient, complex_step_jacobian
 
 A = "03_gradients"
@@ -91,8 +91,7 @@ def _mse_gradient(X, y, theta):
     return complex_step_gradient(lambda t: np.sum((X @ t - y) ** 2) / len(y), theta)
 
 
-_SEED_X = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
-_SEED_Y = np.array([2.0, 5.0, 3.0])
+_SEED_X, _SEED_Y = SEED_DESIGN, SEED_Y
 
 
 def _mse_visible() -> list[Case]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from calcml.grading.core import Case, Fn, GradedFunction
-from calcml.grading.inputs import literal, rounded, with_eigenvalues
+from calcml.grading.inputs import SEED_DESIGN, SEED_Y, literal, rounded, with_eigenvalues
 
 A = "05_gradient_descent"
 
@@ -207,8 +207,7 @@ def _stable_lr(X: np.ndarray, fraction: float) -> float:
 
 
 def _lr_visible() -> list[Case]:
-    X = np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]])
-    y = np.array([2.0, 5.0, 3.0])
+    X, y = SEED_DESIGN, SEED_Y
     return [
         Case((X, y, 0.1, 1), note="one update from theta = 0: 0.1 * (2/3) X^T y = [0.667, 1.4]"),
         Case((X, y, 0.1, 500),

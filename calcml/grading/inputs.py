@@ -8,7 +8,14 @@ import numpy as np
 
 from calcml.grading.core import Fn
 
-__all__ = ["literal", "rounded", "with_eigenvalues", "scalar_field"]
+__all__ = ["literal", "rounded", "with_eigenvalues", "scalar_field", "SEED_X", "SEED_Y",
+           "SEED_DESIGN"]
+
+# The notes' running example, the points (1, 2), (2, 5), (3, 3): their x and y, and the
+# design matrix [1, x] (a column of ones, then x). Best line y = x/2 + 7/3.
+SEED_X = np.array([1.0, 2.0, 3.0])
+SEED_Y = np.array([2.0, 5.0, 3.0])
+SEED_DESIGN = np.column_stack([np.ones(len(SEED_X)), SEED_X])
 
 
 def literal(value: Any, digits: int | None = None) -> str:
