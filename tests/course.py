@@ -8,6 +8,7 @@ from the repository (so it reads the course's ``nbgrader_config.py``) with
 from __future__ import annotations
 
 import copy
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+
+from autograder.grade import is_test_cell
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,14 +68,14 @@ class Course:
 
     def scores(self, assignment: str) -> dict[str, dict[str, float]]:
         """student -> {graded function name: auto score} from the gradebook."""
-        from nbgrader.api import Gradebook
+        from nbgrader.api import Gradebook, MissingEntry
 
         out: dict[str, dict[str, float]] = {}
         with Gradebook(self.db_url, "calcml") as gb:
             for student in gb.students:
                 try:
                     sub = gb.find_submission(assignment, student.id)
-                except Exception:  # no submission for this student
+                except MissingEntry:  # no submission for this student
                     continue
                 for nb in sub.notebooks:
                     for grade in nb.grades:
@@ -81,16 +84,40 @@ class Course:
         return out
 
 
-    def feedback(self, assignment: str, student: str, name: str) -> str:
-        """The text the autograder left under the test cell of ``name`` (for messages)."""
+    def output(self, assignment: str, student: str, *, grade_id: str | None = None,
+               containing: str | None = None) -> str:
+        """The text the autograder left under one cell of a student's graded notebook:
+        the cell with ``grade_id``, or the first code cell whose source has ``containing``."""
         path = self.root / "autograded" / student / assignment / f"{assignment}.ipynb"
         if not path.exists():
             return f"(no autograded notebook for {student})"
         for cell in nbformat.read(path, 4).cells:
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == f"test_{name}":
+            found = (cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id
+                     if grade_id else cell.cell_type == "code" and containing in cell.source)
+            if found:
                 return "\n".join(str(o.get("text") or o.get("evalue") or o.get("data", ""))
                                  for o in cell.get("outputs", []))
-        return f"(no test cell for {name})"
+        return f"(no such cell for {student})"
+
+    def feedback(self, assignment: str, student: str, name: str) -> str:
+        """The text the autograder left under the test cell of ``name`` (for messages)."""
+        return self.output(assignment, student, grade_id=f"test_{name}")
+
+
+def mutants(assignment: str) -> Any:
+    """The module ``tests/mutants/m<assignment>.py`` (its WRONG and RIGHT tables)."""
+    path = REPO / "tests" / "mutants" / f"m{assignment}.py"
+    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def points(nb: Any) -> dict[str, float]:
+    """graded function name -> the points of its test cell in ``nb``."""
+    return {cell.metadata["nbgrader"]["grade_id"][len("test_"):]:
+            float(cell.metadata["nbgrader"]["points"])
+            for cell in nb.cells if is_test_cell(cell)}
 
 
 def with_answers(nb: Any, answers: dict[str, str]) -> Any:

@@ -7,6 +7,7 @@ for a wrong function, cost a correct function its points, or touch anyone else's
 from __future__ import annotations
 
 import hashlib
+import socket
 from pathlib import Path
 
 import pytest
@@ -94,9 +95,11 @@ CHEATS: dict[str, tuple[str, dict[str, str], set[str] | None]] = {
         "", {"tangent_line": "def tangent_line(f, df, x0):\n    while True:\n"
              "        print('spam' * 1000)"},
         {"tangent_line"}),
+    # PORT: a server the test process listens on; the connection must never arrive
     "open a network connection": (
-        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', 22), timeout=1)\n"
-        "except OSError as e:\n    print('blocked', e)", {}, None),
+        "import socket\ntry:\n    socket.create_connection(('127.0.0.1', PORT), timeout=2)\n"
+        "    print('CONNECTED')\nexcept OSError as e:\n    print('blocked', type(e).__name__)",
+        {}, None),
 }
 
 
@@ -116,11 +119,13 @@ def graded(tmp_path_factory):
     digests = {p: digest(p) for p in protected}
     db = root / "gradebook.db"
 
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     students = {}
     for i, (name, (extra, answers, _)) in enumerate(CHEATS.items()):
         nb = with_answers(source, answers)
         if extra:
-            nb = with_extra_cell(nb, extra)
+            nb = with_extra_cell(nb, extra.replace("PORT", str(port)))
         students[name] = f"cheat{i:02d}"
         course.submit(students[name], A, nb)
     vandal = "\n".join(
@@ -136,15 +141,22 @@ def graded(tmp_path_factory):
     course.submit("vandal", A, with_extra_cell(with_answers(source, {"sigmoid": WRONG_SIGMOID}),
                                                vandal))
     course.autograde(A)
-    return course, students, alice_before, digests
+    listener.setblocking(False)
+    try:
+        listener.accept()
+        connected = True
+    except BlockingIOError:
+        connected = False
+    listener.close()
+    return course, students, alice_before, digests, connected
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("cheat", list(CHEATS))
 def test_cheat_earns_nothing_and_costs_only_its_target(graded, cheat):
-    course, students, _, _ = graded
+    course, students, *_ = graded
     scores = course.scores(A)[students[cheat]]
-    full = {name: course_points for name, course_points in course.scores(A)["alice"].items()}
+    full = course.scores(A)["alice"]
     must_fail = CHEATS[cheat][2] or set()
     for name, score in scores.items():
         if name in must_fail:
@@ -157,7 +169,7 @@ def test_cheat_earns_nothing_and_costs_only_its_target(graded, cheat):
 
 @pytest.mark.slow
 def test_other_students_data_intact(graded):
-    course, _, alice_before, digests = graded
+    course, _, alice_before, digests, _ = graded
     assert course.scores(A)["alice"] == alice_before
     assert all(v > 0 for v in alice_before.values())
     for path, before in digests.items():
@@ -166,8 +178,26 @@ def test_other_students_data_intact(graded):
 
 
 @pytest.mark.slow
+def test_the_vandal_could_read_nothing_it_was_after(graded):
+    course, _, _, digests, _ = graded
+    said = course.output(A, "vandal", containing="for path in")
+    assert "LEAK" not in said, said
+    for path in [*digests, course.root / "gradebook.db"]:
+        for mode in "rwa":
+            assert f"blocked {mode} {path}" in said, f"no attempt to {mode} {path}:\n{said}"
+
+
+@pytest.mark.slow
+def test_the_network_is_closed(graded):
+    course, students, _, _, connected = graded
+    said = course.output(A, students["open a network connection"], containing="socket")
+    assert not connected, "a submission's connection reached a server of the grading machine"
+    assert "blocked PermissionError" in said, said
+
+
+@pytest.mark.slow
 def test_feedback_for_a_cheat_names_the_problem_and_hides_the_tests(graded):
-    course, students, _, _ = graded
+    course, students, *_ = graded
     course.nbgrader("generate_feedback", A, f"--student={students['loop forever in one answer']}")
     html = next((course.root / "feedback").rglob("*.html")).read_text()
     assert "still running after" in html

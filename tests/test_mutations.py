@@ -9,11 +9,10 @@ its own points); each valid alternative implementation earns full marks.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
-from course import Course, with_answers
+from course import Course, mutants, points, with_answers
 
 from calcml.grading import assignment_functions
 
@@ -21,26 +20,9 @@ MUTANTS = Path(__file__).parent / "mutants"
 SUITES = sorted(p.stem[1:] for p in MUTANTS.glob("m[0-9][0-9]_*.py"))
 
 
-def load(assignment: str):
-    path = MUTANTS / f"m{assignment}.py"
-    spec = importlib.util.spec_from_file_location(f"mutants_{assignment}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def points(nb) -> dict[str, float]:
-    out = {}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if meta.get("grade") and not meta.get("solution"):
-            out[meta["grade_id"][len("test_"):]] = float(meta["points"])
-    return out
-
-
 @pytest.mark.parametrize("assignment", SUITES)
 def test_suite_covers_every_function(assignment):
-    module = load(assignment)
+    module = mutants(assignment)
     for name in assignment_functions(assignment):
         assert len(module.WRONG.get(name, [])) >= 3, f"{name}: fewer than 3 wrong implementations"
         assert len(module.RIGHT.get(name, [])) >= 1, f"{name}: no valid alternative"
@@ -49,7 +31,7 @@ def test_suite_covers_every_function(assignment):
 @pytest.mark.slow
 @pytest.mark.parametrize("assignment", SUITES)
 def test_mutation_suite(assignment, tmp_path):
-    module = load(assignment)
+    module = mutants(assignment)
     course = Course(tmp_path)
     course.generate(assignment)
     source, blank = course.source(assignment), course.release(assignment)
