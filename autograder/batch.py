@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from autograder.grade import NotebookResult, code_fingerprint, grade_notebook, sanitize
-from autograder.preprocessors import PrecomputedGrading, collect_files
+from autograder.preprocessors import PrecomputedGrading, SandboxedGrading, collect_files
 from autograder.session import Limits, SandboxError
 
 __all__ = ["Task", "TaskResult", "Submission", "Summary", "grade_task", "BatchGrader",
@@ -118,6 +118,9 @@ class Summary:
             lines.append(f"{len(self.failures)} submissions could not be graded:")
             lines += [f"  {student} / {assignment}: {why}" for student, assignment, why
                       in self.failures]
+        if self.regraded_in_writer:
+            lines.append(f"{self.regraded_in_writer} notebooks differed from what the workers "
+                         "graded and were graded again by the writer")
         return "\n".join(lines)
 
 
@@ -226,11 +229,13 @@ class BatchGrader:
         self.progress_stream = progress
         self.secret = course_secret()
         pre = list(config.Autograde.autograde_preprocessors)
-        config.Autograde.autograde_preprocessors = [PrecomputedGrading] + pre[1:]
+        if SandboxedGrading not in pre:
+            raise ValueError("the course configuration does not grade with SandboxedGrading; "
+                             "calcml-grade records results in its place")
+        config.Autograde.autograde_preprocessors = [
+            PrecomputedGrading if p is SandboxedGrading else p for p in pre]
         self.api = NbGraderAPI(coursedir=self.coursedir, config=config)
-        sandboxed = config.SandboxedGrading
-        self.limits = Limits(cell_timeout=float(sandboxed.get("timeout", 20.0)),
-                             memory_mb=int(sandboxed.get("memory_mb", 2048)))
+        self.limits = SandboxedGrading(config=config).limits()  # the limits nbgrader uses
 
     # -- what there is to grade -------------------------------------------------------
     def assignments(self) -> list[str]:

@@ -64,8 +64,12 @@ def main(argv: list[str] | None = None) -> int:
     from nbgrader.api import MissingEntry
     from sqlalchemy.exc import OperationalError
 
-    grader = BatchGrader(load_config(), workers=args.workers, scheduler=args.scheduler,
-                         force=args.force, progress=None if args.quiet else sys.stderr)
+    try:
+        grader = BatchGrader(load_config(), workers=args.workers, scheduler=args.scheduler,
+                             force=args.force, progress=None if args.quiet else sys.stderr)
+    except ValueError as exc:
+        print(f"calcml-grade: {exc}", file=sys.stderr)
+        return 2
     try:
         known = grader.assignments()
     except OperationalError as exc:

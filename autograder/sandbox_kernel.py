@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--memory-mb", type=int, default=2048)
-    parser.add_argument("--cpu-seconds", type=int, default=120)
+    parser.add_argument("--cpu-seconds", type=int, default=300)
     parser.add_argument("--file-mb", type=int, default=64)
     parser.add_argument("--parent-pid", type=int, default=0,
                         help="the grader's pid: the kernel ends when that process is gone")

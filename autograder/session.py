@@ -31,11 +31,10 @@ from jupyter_client.blocking import BlockingKernelClient
 from jupyter_client.connect import write_connection_file
 
 from autograder import pids_cgroup
+from autograder.shim import RESULT_MIME  # the one message that carries call outcomes
 
 __all__ = ["Limits", "ExecResult", "KernelSession", "SandboxError", "sweep_escapees"]
 
-#: MIME type of the one message through which the shim returns call outcomes.
-RESULT_MIME = "application/vnd.calcml.outcomes+json"
 #: Outputs the grader keeps from student cells (no HTML or JavaScript reaches feedback).
 SAFE_MIME = ("text/plain", "image/png")
 
@@ -102,7 +101,7 @@ class SandboxError(RuntimeError):
 class Limits:
     """Resource limits for one student's kernel."""
 
-    cell_timeout: float = 30.0  #: seconds of wall time for one cell or one batch of calls
+    cell_timeout: float = 20.0  #: seconds of wall time for one cell or one batch of calls
     memory_mb: int = 2048  #: address-space limit of the kernel process
     cpu_seconds: int = 300  #: CPU time limit of the kernel process over its life
     file_mb: int = 64  #: largest file the kernel may write

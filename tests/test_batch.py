@@ -4,7 +4,6 @@ recorded once."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import signal
 import sqlite3
@@ -14,45 +13,36 @@ import time
 from pathlib import Path
 
 import pytest
-from course import REPO, Course, with_answers, with_extra_cell
+from course import REPO, Course, mutants, points, with_answers, with_extra_cell
 from pg import available, postgres_server
 
 A = "01_derivatives"
-FULL = {"central_difference": 2.0, "sigmoid": 2.0, "sigmoid_derivative": 1.0,
-        "tangent_line": 1.0, "chain_derivative": 2.0, "square_loss_minimizer": 1.0,
-        "coin_mle": 1.0}
-
-
-def mutants():
-    spec = importlib.util.spec_from_file_location("m01", REPO / "tests/mutants/m01_derivatives.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
+#: what the summary says when the writer could not use a worker's result
+WRITER_REGRADED = "graded again by the writer"
 def make_class(course: Course, n: int) -> dict[str, dict[str, float]]:
     """n submissions cycling through reference, blank, wrong and valid variants and a
     kernel-killing one; returns the scores each must get."""
-    m = mutants()
+    m = mutants(A)
     course.generate(A)
     source, blank = course.source(A), course.release(A)
+    full = points(source)
     want = {}
     for i in range(n):
         student, kind = f"s{i:03d}", i % 5
         if kind == 0:
-            nb, score = source, dict(FULL)
+            nb, score = source, dict(full)
         elif kind == 1:
-            nb, score = blank, dict.fromkeys(FULL, 0.0)
+            nb, score = blank, dict.fromkeys(full, 0.0)
         elif kind == 2:
             wrong = {f: impls[i % len(impls)][1] for f, impls in m.WRONG.items()}
-            nb, score = with_answers(source, wrong), dict.fromkeys(FULL, 0.0)
+            nb, score = with_answers(source, wrong), dict.fromkeys(full, 0.0)
         elif kind == 3:
             right = {f: impls[0][1] for f, impls in m.RIGHT.items()}
-            nb, score = with_answers(source, right), dict(FULL)
+            nb, score = with_answers(source, right), dict(full)
         else:
             nb = with_extra_cell(with_answers(source, {"coin_mle": m.WRONG["coin_mle"][0][1]}),
                                  "import os\nos._exit(1)")
-            score = dict(FULL, coin_mle=0.0)
+            score = dict(full, coin_mle=0.0)
         course.submit(student, A, nb)
         want[student] = score
     return want
@@ -78,6 +68,7 @@ def test_parallel_records_what_sequential_records(tmp_path):
     assert proc.returncode == 1, proc.stdout + proc.stderr  # the broken submission
     assert "broken / 01_derivatives: the notebook cannot be read" in proc.stdout
     assert "graded 10 notebooks" in proc.stdout
+    assert WRITER_REGRADED not in proc.stdout  # the workers' results were used
     assert "11/11 notebooks | 1 failed" in proc.stderr
     parallel = course.scores(A)
     for student, score in want.items():
@@ -101,7 +92,7 @@ def test_rerun_skips_what_is_graded(tmp_path):
     course.submit("s001", A, course.source(A))
     third = calcml_grade(course, A, "--workers", "2")
     assert "graded 1 notebooks" in third.stdout
-    assert course.scores(A)["s001"] == FULL
+    assert course.scores(A)["s001"] == points(course.source(A))
 
 
 def grade_rows(db: Path) -> list[tuple[str, str, int]]:
@@ -151,7 +142,7 @@ def test_kill_9_mid_run_then_rerun_records_every_grade_once(tmp_path):
     scores = course.scores(A)
     assert {s: scores[s] for s in want} == want
     rows = grade_rows(tmp_path / "gradebook.db")
-    assert len(rows) == 12 * len(FULL)
+    assert len(rows) == 12 * len(points(course.source(A)))
     assert all(count == 1 for _, _, count in rows), rows
 
 
@@ -161,6 +152,7 @@ def test_dask_local_cluster_records_the_same_scores(tmp_path):
     want = make_class(course, 5)
     proc = calcml_grade(course, A, "--scheduler", "local", "--workers", "2")
     assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+    assert WRITER_REGRADED not in proc.stdout
     assert course.scores(A) == want
 
 
@@ -172,10 +164,11 @@ def test_postgres_gradebook(tmp_path):
         want = make_class(course, 5)
         proc = calcml_grade(course, A, "--workers", "2")
         assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+        assert WRITER_REGRADED not in proc.stdout
         assert course.scores(A) == want
         course.submit("late", A, course.source(A))
         course.autograde(A, "late")  # plain nbgrader autograde into PostgreSQL too
-        assert course.scores(A)["late"] == FULL
+        assert course.scores(A)["late"] == points(course.source(A))
         export = tmp_path / "grades.csv"
         course.nbgrader("export", f"--to={export}")
         assert export.read_text().count("\n") == 7
@@ -208,6 +201,7 @@ def test_external_dask_scheduler_address(tmp_path):
         want = make_class(course, 5)
         proc = calcml_grade(course, A, "--scheduler", address)
         assert proc.returncode == 0, proc.stdout + proc.stderr[-3000:]
+        assert WRITER_REGRADED not in proc.stdout
         assert course.scores(A) == want
     finally:
         for p in (worker, scheduler):
