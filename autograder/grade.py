@@ -25,8 +25,8 @@ from autograder.session import ExecResult, KernelSession, Limits
 from calcml.grading import GradedFunction, cases, graded_function
 from calcml.grading.core import Outcome, Verdict, evaluate
 
-__all__ = ["CheckCall", "TestCellResult", "NotebookResult", "find_checks", "grade_notebook",
-           "is_test_cell", "strip_hidden_tests", "sanitize", "code_fingerprint"]
+__all__ = ["cell_source", "CheckCall", "TestCellResult", "NotebookResult", "find_checks",
+           "grade_notebook", "is_test_cell", "strip_hidden_tests", "sanitize", "code_fingerprint"]
 
 SHIM_SOURCE = Path(shim.__file__).read_text(encoding="utf-8")
 HIDDEN_BLOCK = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
@@ -66,6 +66,12 @@ class NotebookResult:
         return {t.grade_id: t.passed for t in self.tests}
 
 
+def cell_source(cell: Any) -> str:
+    """A cell's source as one string (nbformat keeps it so; raw JSON may hold a list)."""
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
 def is_test_cell(cell: Any) -> bool:
     meta = cell.get("metadata", {}).get("nbgrader", {})
     return (cell.get("cell_type") == "code" and bool(meta.get("grade"))
@@ -92,12 +98,10 @@ def find_checks(source: str) -> list[CheckCall]:
     return out
 
 
-def strip_hidden_tests(source: str, n_cases: int | None = None) -> str:
+def strip_hidden_tests(source: str) -> str:
     """The test cell as students may see it in feedback: hidden tests removed."""
-    note = "# hidden tests: fresh cases drawn from the course secret (not shown)\n"
-    if n_cases:
-        note = f"# hidden tests: {n_cases} fresh cases drawn from the course secret (not shown)\n"
-    return HIDDEN_BLOCK.sub(note, source)
+    return HIDDEN_BLOCK.sub(
+        "# hidden tests: fresh cases drawn from the course secret (not shown)\n", source)
 
 
 def sanitize(nb: Any, trusted: dict[str, dict[str, Any]]) -> Any:
@@ -144,7 +148,7 @@ def code_fingerprint(nb: Any) -> str:
     for cell in nb["cells"]:
         if cell.get("cell_type") != "code":
             continue
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        source = cell_source(cell)
         digest.update(b"T" if is_test_cell(cell) else b"C")
         digest.update(source.encode("utf-8", "surrogatepass"))
         digest.update(b"\0")
@@ -248,7 +252,7 @@ def grade_notebook(nb: Any, *, limits: Limits | None = None, secret: str | None 
         for index, cell in enumerate(nb["cells"]):
             if cell.get("cell_type") != "code":
                 continue
-            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            source = cell_source(cell)
             if not is_test_cell(cell):
                 outputs[index] = runner.run_cell(source).outputs
                 continue
@@ -258,12 +262,8 @@ def grade_notebook(nb: Any, *, limits: Limits | None = None, secret: str | None 
                 spec = graded_function(call.assignment, call.name)
                 todo = cases(spec, call.hidden, secret)
                 got = runner.call(spec, call.target, todo)
-                if isinstance(got, str):
-                    if "calcml" in got:
-                        got += f"\n  note: {CALCML_NOTE}"
-                    result.verdicts.append(Verdict(spec.name, False, 0, f"{spec.name}: {got}"))
-                    continue
-                verdict = evaluate(spec, todo, got)
+                verdict = (Verdict(spec.name, False, 0, f"{spec.name}: {got}")
+                           if isinstance(got, str) else evaluate(spec, todo, got))
                 if not verdict.passed and "calcml" in verdict.message:
                     verdict.message += f"\n  note: {CALCML_NOTE}"
                 if call.hidden and not verdict.passed:

@@ -34,6 +34,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from autograder.grade import cell_source
+
 ROOT = Path(__file__).resolve().parent.parent
 HTML = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "_build" / "screenshots"
@@ -89,7 +91,7 @@ def markdown_text(path: Path) -> str:
     if path.suffix == ".ipynb":
         nb = json.loads(path.read_text("utf-8"))
         return "\n\n".join(
-            "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            cell_source(cell)
             for cell in nb["cells"]
             if cell["cell_type"] == "markdown"
         )
@@ -198,7 +200,7 @@ def book_url() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     """Headless Debian Chromium driven by Playwright."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a pinned requirement: missing means a broken set-up
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make system-deps` (apt-get install chromium)",
                     pytrace=False)
