@@ -25,9 +25,11 @@ def show(a: ArrayLike) -> str:
 
 
 def check(computed: ArrayLike, expected: ArrayLike, rtol: float = 1e-7, atol: float = 1e-9,
-          what: str = "value") -> float:
-    """Assert that ``computed`` matches ``expected``, print the agreement and return the
-    error (relative, or absolute when ``expected`` is all zeros).
+          what: str = "value") -> None:
+    """Assert that ``computed`` matches ``expected`` and print how well they agree (the
+    relative error, or the absolute one when ``expected`` is all zeros).
+
+    It returns nothing, so a cell that ends with it shows only the printed line.
 
     Small arrays are printed with the error; larger ones only by their error.
 
@@ -53,4 +55,3 @@ def check(computed: ArrayLike, expected: ArrayLike, rtol: float = 1e-7, atol: fl
         print(f"{what}: {show(computed)} (expected {show(expected)}), {said}")
     else:
         print(f"{what}: {said}")
-    return error

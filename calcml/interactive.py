@@ -59,6 +59,7 @@ _ICON_TEXT = {
     "fa-plus": "+",  # faster
 }
 _ICON = re.compile(r'<i class="fa ([^"]*)"></i>')
+_FRAME_IMG = re.compile(r'<img id="_anim_img[0-9a-f]*">')
 _REMOTE_LINK = re.compile(r"<link[^>]*href=[\"']https?://[^>]*>", re.IGNORECASE)
 
 Draw = Callable[[Axes, Any], Any]
@@ -90,8 +91,11 @@ def animation_html(
     figsize: tuple[float, float] = (6, 4),
     interval_ms: int = 400,
     projection: str | None = None,
+    alt: str = "",
 ) -> str:
     """Precompute a JavaScript animation of ``draw(ax, v)`` over ``values``.
+
+    ``alt`` is the text alternative of the animation's image (what every frame shows).
 
     Returns the HTML of ``matplotlib.animation.FuncAnimation(...).to_jshtml()`` with
     every frame embedded as a PNG, its Font Awesome stylesheet link (a CDN) removed and
@@ -108,6 +112,8 @@ def animation_html(
     )
     page = anim.to_jshtml(default_mode="once")
     page = _REMOTE_LINK.sub("", page)
+    page = _FRAME_IMG.sub(lambda m: f'{m.group(0)[:-1]} alt="{html.escape(alt, quote=True)}">',
+                          page, count=1)
     page = _ICON.sub(lambda m: html.escape(_ICON_TEXT.get(m.group(1), m.group(1))), page)
     return page
 
@@ -120,6 +126,7 @@ def explore(
     figsize: tuple[float, float] = (6, 4),
     interval_ms: int = 400,
     projection: str | None = None,
+    alt: str | None = None,
 ) -> None:
     """Show an interactive figure: a live slider and a precomputed animation.
 
@@ -140,6 +147,9 @@ def explore(
         Milliseconds between frames when the animation plays.
     projection:
         Passed to ``Figure.add_subplot``; ``"3d"`` gives ``draw`` a 3-D Axes.
+    alt:
+        What the figure shows, for readers who cannot see it (the text alternative of
+        every frame). Defaults to a sentence naming ``label``.
 
     Returns
     -------
@@ -173,8 +183,12 @@ def explore(
     from IPython.display import HTML, display
 
     first_png = _frame_png(draw, frames[0], size, projection)
+    if alt is None:
+        alt = f"The figure for each value of {label}, from {labels[0]} to {labels[-1]}."
+    if not isinstance(alt, str) or not alt.strip():
+        raise ValueError("alt must be a non-empty string saying what the figure shows")
     movie = animation_html(draw, frames, figsize=size, interval_ms=interval,
-                           projection=projection)
+                           projection=projection, alt=alt)
 
     slider = widgets.SelectionSlider(
         options=list(zip(labels, range(len(frames)), strict=True)),
