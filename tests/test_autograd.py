@@ -173,3 +173,27 @@ def test_bad_input_raises_clear_errors():
 def test_repr_shows_data_and_grad():
     v = Value(2.0, label="x")
     assert "x" in repr(v) and "data=2" in repr(v) and "grad=0" in repr(v)
+
+
+def test_power_zero_at_zero_has_zero_gradient():
+    x = Value(0.0)
+    y = x**0
+    y.backward()
+    assert y.data == 1.0
+    assert x.grad == 0.0
+
+
+@pytest.mark.parametrize("k", [1, 2, 3, 1.5])
+def test_power_at_zero_with_a_defined_derivative(k):
+    x = Value(0.0)
+    (x**k).backward()
+    assert x.grad == (1.0 if k == 1 else 0.0)
+
+
+@pytest.mark.parametrize("k", [0.5, 0.25, 1 / 3])
+def test_fractional_power_at_zero_says_why_it_has_no_derivative(k):
+    x = Value(0.0)
+    y = x**k
+    assert y.data == 0.0
+    with pytest.raises(ValueError, match=r"x\*\*.* at x = 0.*infinite slope"):
+        y.backward()
