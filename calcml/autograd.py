@@ -96,7 +96,13 @@ class Value:
         out = Value(self.data**k, (self,), f"**{k:g}")
 
         def _backward() -> None:  # d(a^k)/da = k a^(k-1)
-            self.grad += k * self.data ** (k - 1) * out.grad
+            if self.data == 0 and k < 1 and k != 0:
+                raise ValueError(
+                    f"x**{k:g} has no derivative at x = 0: its graph has an infinite slope "
+                    "there (k x**(k-1) with k - 1 < 0 divides by zero); move the point away "
+                    "from 0 or use a smooth surrogate")
+            if k != 0:  # the constant x**0 = 1 has slope 0 everywhere, at 0 too
+                self.grad += k * self.data ** (k - 1) * out.grad
 
         out._backward = _backward
         return out

@@ -22,22 +22,30 @@ __all__ = [
     "softmax",
     "binary_cross_entropy",
     "cross_entropy",
+    "binary_cross_entropy_from_logits",
+    "cross_entropy_from_logits",
 ]
 
 
 def sigmoid(z: ArrayLike) -> np.ndarray:
     """The logistic function 1 / (1 + e^-z), elementwise, without overflow.
 
-    For z >= 0 it evaluates 1 / (1 + e^-z); for z < 0 the equal form e^z / (1 + e^z),
-    so no exponential ever receives a large positive argument.
+    With e = e^-|z| (never more than 1) it is 1 / (1 + e) for z >= 0 and the equal form
+    e / (1 + e) for z < 0, so no exponential ever receives a large positive argument.
     """
-    z = as_float_array(z, "z", finite=False)
-    out = np.empty_like(z)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    return _sigmoid(as_float_array(z, "z", finite=False))
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """:func:`sigmoid` of a float array, without the input checks (for training loops)."""
+    e = np.exp(-np.abs(z))
+    r = 1.0 / (1.0 + e)
+    return np.where(z >= 0, r, e * r)
+
+
+def _softplus(z: np.ndarray) -> np.ndarray:
+    """log(1 + e^z) of a float array, exact for any z: max(z, 0) + log1p(e^-|z|)."""
+    return np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
 
 
 def sigmoid_derivative(z: ArrayLike) -> np.ndarray:
@@ -103,3 +111,48 @@ def cross_entropy(Y: ArrayLike, P: ArrayLike, eps: float = 1e-12) -> float:
     if Y.shape != P.shape:
         raise ValueError(f"Y and P must have the same shape, got {Y.shape} and {P.shape}")
     return float(-np.mean(np.sum(Y * np.log(np.clip(P, eps, None)), axis=1)))
+
+
+def binary_cross_entropy_from_logits(y: ArrayLike, z: ArrayLike) -> float:
+    """The mean binary cross-entropy of p = sigma(z) against y, computed from the logits z.
+
+    Since -log sigma(z) = log(1 + e^-z) and -log(1 - sigma(z)) = log(1 + e^z), the loss
+    of one example is softplus(z) - y z, which is exact for every z: no probability is
+    formed, so nothing rounds to 0 or 1 and nothing needs clipping (compare
+    :func:`binary_cross_entropy`, which must clip p and loses accuracy beyond |z| = 27.6).
+    """
+    y = as_float_array(y, "y", ndim=1)
+    z = as_float_array(z, "z", ndim=1)
+    if y.shape != z.shape:
+        raise ValueError(f"y and z must have the same shape, got {y.shape} and {z.shape}")
+    return _bce_of_logits(y, z)
+
+
+def _bce_of_logits(y: np.ndarray, z: np.ndarray) -> float:
+    return float(np.mean(_softplus(z) - y * z))
+
+
+def cross_entropy_from_logits(y: ArrayLike, Z: ArrayLike) -> float:
+    """The mean categorical cross-entropy of softmax(Z) computed from the logits Z (m, k).
+
+    ``y`` holds integer labels of shape (m,) or one-hot rows of shape (m, k). Row i
+    contributes logsumexp(Z_i) - Z_i[y_i], exact for logits of any size.
+    """
+    Z = as_float_array(Z, "Z", ndim=2)
+    Y = as_float_array(y, "y", ndim=(1, 2))
+    if Y.ndim == 2:
+        if Y.shape != Z.shape:
+            raise ValueError(
+                f"one-hot y and Z must have the same shape, got {Y.shape} and {Z.shape}")
+        return float(np.mean(logsumexp(Z, axis=1) - np.sum(Y * Z, axis=1)))
+    if Y.shape != (len(Z),) or np.any(Y != np.round(Y)) or np.any((Y < 0) | (Y >= Z.shape[1])):
+        raise ValueError(f"y must hold {len(Z)} integer labels in 0..{Z.shape[1] - 1}, "
+                         f"got {np.asarray(y)!r}")
+    return _ce_of_logits(Z, Y.astype(int))
+
+
+def _ce_of_logits(Z: np.ndarray, labels: np.ndarray) -> float:
+    """Mean of logsumexp(Z_i) - Z_i[labels_i] over the rows (no input checks)."""
+    top = Z.max(axis=1)
+    lse = top + np.log(np.sum(np.exp(Z - top[:, None]), axis=1))
+    return float(np.mean(lse - Z[np.arange(len(Z)), labels]))

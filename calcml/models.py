@@ -18,6 +18,11 @@ two-layer MLP        p = sigma(relu(X W1 + b1) W2 + b2), mean binary cross-entro
 
 Gradients are checked against finite differences in the tests and in the chapters with
 :func:`calcml.diff.gradient` and :func:`calcml.diff.relative_error`.
+
+Every loss these functions report (``*_loss``, ``mlp_step``, the loss lists of
+``train_*``) is computed from the logits, never from rounded probabilities, so it is
+exact however confident the model is. The ``train_*`` loops check their inputs once and
+then run the same arithmetic a bare numpy loop would.
 """
 
 from __future__ import annotations
@@ -35,8 +40,9 @@ from calcml._validate import (
     require_same_length,
 )
 from calcml.functions import (
-    binary_cross_entropy,
-    logsumexp,
+    _bce_of_logits,
+    _ce_of_logits,
+    _sigmoid,
     relu,
     relu_derivative,
     sigmoid,
@@ -158,10 +164,9 @@ def logistic_backward(cache: dict[str, Any], y: ArrayLike) -> tuple[np.ndarray, 
 
 
 def logistic_loss(w: ArrayLike, b: float, X: ArrayLike, y: ArrayLike) -> float:
-    """Mean binary cross-entropy of sigma(X w + b) against the labels y."""
-    p, cache = logistic_forward(w, b, X)
-    y = _binary_labels(y, cache["X"])
-    return binary_cross_entropy(y, p)
+    """Mean binary cross-entropy of sigma(X w + b) against the labels y, from the logits."""
+    _, cache = logistic_forward(w, b, X)
+    return _bce_of_logits(_binary_labels(y, cache["X"]), cache["z"])
 
 
 def logistic_gradient(
@@ -210,16 +215,19 @@ def train_logistic_regression(
     y = _binary_labels(y, X)
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
+    m = len(y)
     w, b = np.zeros(X.shape[1]), 0.0
     losses = []
     for _ in range(n_epochs):
-        p, cache = logistic_forward(w, b, X)
-        losses.append(binary_cross_entropy(y, p))
-        dw, db = logistic_backward(cache, y)
-        w, b = w - lr * dw, b - lr * db
+        z = X @ w + b
+        if return_losses:
+            losses.append(_bce_of_logits(y, z))
+        dz = (_sigmoid(z) - y) / m
+        w = w - lr * (X.T @ dz)
+        b = b - lr * float(np.sum(dz))
     if not return_losses:
         return w, b
-    losses.append(logistic_loss(w, b, X, y))
+    losses.append(_bce_of_logits(y, X @ w + b))
     return w, b, np.array(losses)
 
 
@@ -309,12 +317,7 @@ def softmax_loss(W: ArrayLike, b: ArrayLike, X: ArrayLike, y: ArrayLike) -> floa
     """
     _, cache = softmax_forward(W, b, X)
     Z = cache["Z"]
-    return _cross_entropy_of_logits(Z, _class_labels(y, len(Z), Z.shape[1]))
-
-
-def _cross_entropy_of_logits(Z: np.ndarray, labels: np.ndarray) -> float:
-    """Mean of -log softmax(Z_i)[labels_i] = logsumexp(Z_i) - Z_i[labels_i] over the rows."""
-    return float(np.mean(logsumexp(Z, axis=1) - Z[np.arange(len(Z)), labels]))
+    return _ce_of_logits(Z, _class_labels(y, len(Z), Z.shape[1]))
 
 
 def softmax_gradient(
@@ -352,16 +355,22 @@ def train_softmax_regression(
     labels = _class_labels(y, len(X), k)
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
+    m = len(X)
+    Y = np.zeros((m, k))
+    Y[np.arange(m), labels] = 1.0
     W, b = np.zeros((X.shape[1], k)), np.zeros(k)
     losses = []
     for _ in range(n_epochs):
-        _, cache = softmax_forward(W, b, X)
-        losses.append(_cross_entropy_of_logits(cache["Z"], labels))
-        dW, db = softmax_backward(cache, labels)
-        W, b = W - lr * dW, b - lr * db
+        Z = X @ W + b
+        if return_losses:
+            losses.append(_ce_of_logits(Z, labels))
+        E = np.exp(Z - Z.max(axis=1, keepdims=True))
+        dZ = (E / E.sum(axis=1, keepdims=True) - Y) / m
+        W = W - lr * (X.T @ dZ)
+        b = b - lr * dZ.sum(axis=0)
     if not return_losses:
         return W, b
-    losses.append(softmax_loss(W, b, X, labels))
+    losses.append(_ce_of_logits(X @ W + b, labels))
     return W, b, np.array(losses)
 
 
@@ -477,9 +486,9 @@ def mlp_backward(
 
 
 def mlp_loss(params: dict[str, ArrayLike], X: ArrayLike, y: ArrayLike) -> float:
-    """Mean binary cross-entropy of the network's probabilities against y."""
-    p, cache = mlp_forward(params, X)
-    return binary_cross_entropy(_binary_labels(y, cache["X"]), p)
+    """Mean binary cross-entropy of the network's probabilities against y, from the logits."""
+    _, cache = mlp_forward(params, X)
+    return _bce_of_logits(_binary_labels(y, cache["X"]), cache["Z2"][:, 0])
 
 
 def mlp_step(
@@ -491,9 +500,9 @@ def mlp_step(
     """
     lr = require_positive(lr, "lr")
     P = _mlp_params(params)
-    p, cache = mlp_forward(P, X)
+    _, cache = mlp_forward(P, X)
     y = _binary_labels(y, cache["X"])
-    loss = binary_cross_entropy(y, p)
+    loss = _bce_of_logits(y, cache["Z2"][:, 0])
     grads = mlp_backward(P, cache, y)
     return {key: P[key] - lr * grads[key] for key in _MLP_KEYS}, loss
 
@@ -518,10 +527,22 @@ def train_mlp(
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
     params = init_mlp(X.shape[1], n_hidden, seed)
+    W1, b1, W2, b2 = params["W1"], params["b1"], params["W2"], params["b2"]
+    m = len(y)
     losses = []
-    for _ in range(n_epochs):
-        params, loss = mlp_step(params, X, y, lr)
-        losses.append(loss)
+    for _ in range(n_epochs):  # the arithmetic of mlp_forward and mlp_backward, inline
+        Z1 = X @ W1 + b1
+        A1 = np.maximum(Z1, 0.0)
+        z2 = A1 @ W2[:, 0] + b2[0]
+        if return_losses:
+            losses.append(_bce_of_logits(y, z2))
+        dz2 = (_sigmoid(z2) - y) / m
+        dZ1 = np.outer(dz2, W2[:, 0]) * (Z1 > 0)
+        W2 = W2 - lr * (A1.T @ dz2)[:, None]
+        b2 = b2 - lr * np.sum(dz2)
+        W1 = W1 - lr * (X.T @ dZ1)
+        b1 = b1 - lr * dZ1.sum(axis=0)
+    params = {"W1": W1, "b1": b1, "W2": W2, "b2": b2}
     if not return_losses:
         return params
     losses.append(mlp_loss(params, X, y))
