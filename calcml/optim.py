@@ -293,16 +293,7 @@ def linear_regression_gd_path(X: ArrayLike, y: ArrayLike, lr: float, n_epochs: i
     Returns an array of shape ``(n_epochs + 1, n)``: row k is theta after k updates
     theta <- theta - lr (2/m) X^T (X theta - y).
     """
-    X, y = _design(X, y)
-    lr = require_positive(lr, "lr")
-    n_epochs = as_count(n_epochs, "n_epochs")
-    m, n = X.shape
-    thetas = np.zeros((n_epochs + 1, n))
-    theta = thetas[0].copy()
-    for k in range(n_epochs):
-        theta = theta - lr * (2.0 / m) * (X.T @ (X @ theta - y))
-        thetas[k + 1] = theta
-    return thetas
+    return _linear_regression_gd(X, y, lr, n_epochs, keep_path=True)
 
 
 def linear_regression_gd(X: ArrayLike, y: ArrayLike, lr: float, n_epochs: int) -> np.ndarray:
@@ -310,7 +301,22 @@ def linear_regression_gd(X: ArrayLike, y: ArrayLike, lr: float, n_epochs: int) -
 
     ``X`` (shape ``(m, n)``) already holds a column of ones where a bias is wanted.
     """
-    return linear_regression_gd_path(X, y, lr, n_epochs)[-1]
+    return _linear_regression_gd(X, y, lr, n_epochs, keep_path=False)
+
+
+def _linear_regression_gd(X: ArrayLike, y: ArrayLike, lr: float, n_epochs: int, *,
+                          keep_path: bool) -> np.ndarray:
+    X, y = _design(X, y)
+    lr = require_positive(lr, "lr")
+    n_epochs = as_count(n_epochs, "n_epochs")
+    m, n = X.shape
+    theta = np.zeros(n)
+    thetas = np.zeros((n_epochs + 1, n)) if keep_path else None
+    for k in range(n_epochs):
+        theta = theta - lr * (2.0 / m) * (X.T @ (X @ theta - y))
+        if thetas is not None:
+            thetas[k + 1] = theta
+    return thetas if thetas is not None else theta
 
 
 # --------------------------------------------------------------------------- stochastic GD
@@ -339,8 +345,23 @@ def minibatch_sgd_path(
         Shape ``(n_epochs * ceil(m / batch_size) + 1, *theta0.shape)``; the rows
         ``0, b, 2b, ...`` with ``b = ceil(m / batch_size)`` are the epoch ends.
     """
+    return _minibatch_sgd(grad_fn, theta0, X, y, lr, n_epochs, batch_size, seed, keep_path=True)
+
+
+def _minibatch_sgd(
+    grad_fn: Callable[[np.ndarray, np.ndarray, np.ndarray], ArrayLike],
+    theta0: ArrayLike,
+    X: ArrayLike,
+    y: ArrayLike,
+    lr: float,
+    n_epochs: int,
+    batch_size: int,
+    seed: int | None,
+    *,
+    keep_path: bool,
+) -> np.ndarray:
     require_callable(grad_fn, "grad_fn")
-    theta = as_float_array(theta0, "theta0")
+    theta = as_float_array(theta0, "theta0")  # a copy: theta0 itself is never touched
     X_arr = np.asarray(X)
     as_float_array(X, "X", ndim=(1, 2))
     y_arr = np.asarray(y)
@@ -355,23 +376,27 @@ def minibatch_sgd_path(
 
     rng = np.random.default_rng(seed)
     per_epoch = math.ceil(m / batch_size)
-    path = np.empty((n_epochs * per_epoch + 1, *theta.shape))
-    path[0] = theta
+    path = np.empty((n_epochs * per_epoch + 1, *theta.shape)) if keep_path else None
+    if path is not None:
+        path[0] = theta
     k = 0
     for _ in range(n_epochs):
         perm = rng.permutation(m)
         for i in range(0, m, batch_size):
             idx = perm[i : i + batch_size]
-            g = np.asarray(grad_fn(theta.copy(), X_arr[idx], y_arr[idx]), dtype=float)
+            g = grad_fn(theta, X_arr[idx], y_arr[idx])
+            if not isinstance(g, np.ndarray) or g.dtype != np.float64:
+                g = np.asarray(g, dtype=float)
             if g.shape != theta.shape:
                 raise ValueError(
                     f"grad_fn(theta, X_batch, y_batch) must have the shape of theta0, "
                     f"{theta.shape}, but returned shape {g.shape}"
                 )
-            theta = theta - lr * g
+            theta = theta - lr * g  # a new array: grad_fn never sees a later iterate
             k += 1
-            path[k] = theta
-    return path
+            if path is not None:
+                path[k] = theta
+    return path if path is not None else theta
 
 
 def minibatch_sgd(
@@ -389,7 +414,7 @@ def minibatch_sgd(
     ``grad_fn(theta, X_batch, y_batch)`` returns the gradient of the mean loss over
     the batch; ``theta0`` is left unchanged.
     """
-    return minibatch_sgd_path(grad_fn, theta0, X, y, lr, n_epochs, batch_size, seed)[-1]
+    return _minibatch_sgd(grad_fn, theta0, X, y, lr, n_epochs, batch_size, seed, keep_path=False)
 
 
 # --------------------------------------------------------------------------- Newton
