@@ -22,8 +22,23 @@ from notebooks import run_nbval
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def is_notebook(source: Path) -> bool:
+    """Whether MyST-NB executes ``source``: an .ipynb, or a MyST file with a kernelspec.
+
+    Plain pages (the notation page) have no kernel and no code cells to run.
+    """
+    if source.suffix == ".ipynb":
+        return True
+    text = source.read_text("utf-8")
+    if not text.startswith("---"):
+        return False
+    front = text.split("---", 2)[1]
+    return "kernelspec" in (yaml.safe_load(front) or {})
+
+
 def chapter_sources(toc_path: Path = ROOT / "_toc.yml") -> list[Path]:
-    """The chapter files listed in _toc.yml (the root page, which has no code, excluded)."""
+    """The notebook pages listed in _toc.yml (plain pages without code, such as the root
+    page and the notation page, excluded)."""
     toc = yaml.safe_load(toc_path.read_text("utf-8"))
     files: list[str] = []
 
@@ -46,7 +61,8 @@ def chapter_sources(toc_path: Path = ROOT / "_toc.yml") -> list[Path]:
         found = next((c for c in candidates if c.is_file()), None)
         if found is None:
             raise FileNotFoundError(f"_toc.yml lists {name!r}, but no .md or .ipynb file exists")
-        sources.append(found)
+        if is_notebook(found):
+            sources.append(found)
     return sources
 
 
