@@ -182,6 +182,13 @@ def _bt_hidden(rng: np.random.Generator) -> list[Case]:
         d = -g
     out.append(Case((f, g, x, d), {"t0": 4.0, "alpha": 0.45, "shrink": 0.6},
                     note="a descent direction that is not -g; alpha = 0.45 matters"))
+    A_ = rounded(with_eigenvalues(rng, rng.uniform(1.0, 4.0, size=3)))
+    b, x = rounded(rng.normal(size=3)), rounded(rng.normal(size=3) * 2)
+    g = A_ @ x - b
+    out.append(Case((Fn(f"lambda x: 0.5 * x @ {literal(A_)} @ x - {literal(b)} @ x"), g, x,
+                     -np.linalg.solve(A_, g)), {"t0": 4.0, "alpha": 0.45},
+                    note="the Newton direction -A^-1 g of a quadratic (not -g): t = 1 is the "
+                         "first to pass, and the slope is g.d, not -g.g"))
     f, gf, x = _quadratic_point(rng, 2)
     g = gf(x)
     out.append(Case((f, g, x, -0.01 * g), note="a short step: t0 = 1 passes at once"))
