@@ -407,7 +407,7 @@ def noisy_sgd(grad: Grad, x0: ArrayLike, lrs: ArrayLike, noise: float,
     x = _start_point(x0)
     lrs = as_float_array(lrs, "lrs", ndim=1)
     if np.any(lrs <= 0):
-        raise ValueError(f"every learning rate in lrs must be positive, got min {lrs.min()}")
+        raise ValueError(f"lrs must hold positive learning rates, got a smallest of {lrs.min()}")
     noise = as_float_scalar(noise, "noise")
     if noise < 0:
         raise ValueError(f"noise must be >= 0, got {noise}")

@@ -311,3 +311,38 @@ def test_noisy_sgd_noise_ball_scales_with_the_step():
     np.testing.assert_allclose(no_noise, [1, 0.5, 0.25, 0.125])
     with pytest.raises(ValueError, match="lrs"):
         noisy_sgd(grad, 1.0, [0.1, -0.1], noise=1.0)
+
+
+@pytest.mark.parametrize("call, exc, message", [
+    (lambda: momentum_descent(lambda x: x, 1.0, -0.1, 0.5, 3), ValueError, r"^lr must be positive"),
+    (lambda: momentum_descent(lambda x: x, 1.0, 0.1, 0.5, 2.5), ValueError, r"^n_steps must be"),
+    (lambda: momentum_descent("grad", 1.0, 0.1, 0.5, 3), TypeError, r"^grad must be a function"),
+    (lambda: momentum_descent(lambda x: x, [[1.0]], 0.1, 0.5, 3), ValueError, r"^x0 must be"),
+    (lambda: optimal_momentum(np.nan, 1.0), ValueError, r"^l_min must be finite"),
+    (lambda: backtracking_step(lambda x: x @ x, np.ones(2), np.ones(3), -np.ones(2)),
+     ValueError, r"^g must have the shape of x"),
+    (lambda: backtracking_step(lambda x: x @ x, np.ones(2), np.ones(2), -np.ones(2), alpha=1.5),
+     ValueError, r"^alpha must lie in"),
+    (lambda: backtracking_step(lambda x: x @ x, np.ones(2), np.ones(2), -np.ones(2), shrink=1.0),
+     ValueError, r"^shrink must lie in"),
+    (lambda: gd_backtracking(lambda x: x @ x, lambda x: 2 * x, [np.inf, 0.0], 3), ValueError,
+     r"^x0 must be finite"),
+    (lambda: adam(lambda x: x, 1.0, beta2=-0.1), ValueError, r"^beta2 must lie in"),
+    (lambda: rmsprop(lambda x: x, 1.0, n_steps=-1), ValueError, r"^n_steps must be at least"),
+    (lambda: step_decay(0.1, 0.5, 0, 10), ValueError, r"^every must be at least 1"),
+    (lambda: inverse_time_decay(0.1, -1.0, 10), ValueError, r"^decay must be >= 0"),
+    (lambda: noisy_sgd(lambda x: x, 1.0, [0.1, 0.0], 1.0), ValueError, r"^lrs must hold"),
+    (lambda: noisy_sgd(lambda x: x, 1.0, [0.1], -1.0), ValueError, r"^noise must be >= 0"),
+    (lambda: quadratic(np.eye(2), np.ones(3)), ValueError, r"^b must have length 2"),
+])
+def test_bad_input_names_the_argument(call, exc, message):
+    with pytest.raises(exc, match=message):
+        call()
+
+
+def test_backtracking_step_reports_a_wrong_gradient():
+    """A g that is not the gradient can make every step fail the test: a RuntimeError
+    that says so, not an endless loop."""
+    with pytest.raises(RuntimeError, match="is g the gradient"):
+        backtracking_step(lambda x: float(x @ x) + 1.0 * (x @ x > 0), np.array([-1e-3]),
+                          np.array([0.0]), np.array([1.0]))
