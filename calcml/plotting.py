@@ -1,4 +1,5 @@
-"""The figures a reader meets on every page: tangents, surfaces, contours, boundaries, losses.
+"""The figures a reader meets on every page: tangents, surfaces, contours, boundaries, losses
+and computation graphs.
 
 Every helper returns ``(fig, ax)``, draws onto ``ax`` when one is given (so it can fill
 one panel of a larger figure or one frame of :func:`calcml.interactive.explore`),
@@ -8,7 +9,7 @@ figure. New figures have the small size :data:`FIGSIZE`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -34,6 +35,7 @@ __all__ = [
     "plot_contour",
     "plot_decision_boundary",
     "plot_loss_curves",
+    "plot_computation_graph",
 ]
 
 FIGSIZE: tuple[float, float] = (6.0, 4.0)
@@ -468,4 +470,155 @@ def plot_loss_curves(
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.legend(loc="best", fontsize=8)
+    return fig, ax
+
+
+# ------------------------------------------------------------------ computation graphs
+
+
+def _graph_depths(nodes: Sequence[Hashable], edges: Sequence[tuple[Hashable, Hashable]]
+                 ) -> dict[Hashable, int]:
+    """The column of every node of a directed acyclic graph: 0 for a node without incoming
+    edges (an input), else one more than the deepest of its parents.
+
+    Raises ``ValueError`` naming the nodes left over when the edges contain a cycle.
+    """
+    parents: dict[Hashable, list[Hashable]] = {n: [] for n in nodes}
+    children: dict[Hashable, list[Hashable]] = {n: [] for n in nodes}
+    for parent, child in edges:
+        parents[child].append(parent)
+        children[parent].append(child)
+    waiting = {n: len(parents[n]) for n in nodes}
+    ready = [n for n in nodes if waiting[n] == 0]
+    depth: dict[Hashable, int] = {}
+    while ready:  # Kahn's algorithm: each node after all of its parents
+        node = ready.pop(0)
+        depth[node] = 1 + max((depth[p] for p in parents[node]), default=-1)
+        for child in children[node]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    if len(depth) < len(nodes):
+        stuck = [n for n in nodes if n not in depth]
+        raise ValueError(f"the edges contain a cycle through the nodes {stuck!r}; "
+                         "a computation graph must be acyclic")
+    return depth
+
+
+def plot_computation_graph(
+    nodes: Mapping[Hashable, str],
+    edges: Sequence[tuple[Hashable, Hashable]],
+    ax: Axes | None = None,
+    *,
+    gap: float = 1.2,
+    spacing: float = 2.3,
+    fontsize: float = 8,
+) -> tuple[Figure, Axes]:
+    """Draw a computation graph: one labelled box per node, an arrow along every edge.
+
+    Inputs (nodes without incoming edges) stand in the first column, in the order of
+    ``nodes``, and are shaded orange; every other node stands one column to the right of
+    its deepest parent, shaded blue, at the mean height of its parents (moved down when
+    two boxes of a column would come closer than ``gap``). This is the picture of a
+    forward pass (values flow left to right) and of a backward pass (gradients flow
+    right to left) when the labels show both.
+
+    Parameters
+    ----------
+    nodes:
+        A mapping from a node's key (any hashable, e.g. ``id(value)``) to the text of its
+        box, e.g. ``"q = x*y\\nvalue -12\\ngrad 2"``. At least one node.
+    edges:
+        Pairs ``(parent, child)`` of keys of ``nodes``: the child is computed from the
+        parent. The graph must be acyclic; a pair may not repeat.
+    ax:
+        The Axes to draw on; ``None`` creates a new figure.
+    gap:
+        The smallest vertical distance between two boxes of one column (data units).
+    spacing:
+        The horizontal distance between two columns (data units).
+    fontsize:
+        The font size of the box texts.
+
+    Returns
+    -------
+    (Figure, Axes)
+        The axes are switched off. Each node is a ``Text`` with a rounded box (in the
+        order of ``nodes``), each edge an empty ``Annotation`` drawn as an arrow from
+        the parent's box to the child's; both kinds are in ``ax.texts``.
+
+    Raises
+    ------
+    TypeError
+        If ``nodes`` is not a mapping, a label is not a string or an edge not a pair.
+    ValueError
+        If ``nodes`` is empty, an edge names a node that ``nodes`` does not hold, an edge
+        repeats or joins a node to itself, the edges form a cycle, or ``gap``,
+        ``spacing`` or ``fontsize`` is not a positive finite number.
+    """
+    if not isinstance(nodes, Mapping):
+        raise TypeError("nodes must be a mapping key -> label, e.g. {'x': 'x = 3'}; "
+                        f"got {type(nodes).__name__}")
+    if len(nodes) == 0:
+        raise ValueError("nodes must hold at least one node, got an empty mapping")
+    for key, label in nodes.items():
+        if not isinstance(label, str):
+            raise TypeError(f"the label of node {key!r} must be a string, "
+                            f"got {type(label).__name__}")
+    pairs: list[tuple[Hashable, Hashable]] = []
+    for edge in edges:
+        if not isinstance(edge, (tuple, list)) or len(edge) != 2:
+            raise TypeError(f"each edge must be a pair (parent, child), got {edge!r}")
+        parent, child = edge
+        for end in (parent, child):
+            if end not in nodes:
+                raise ValueError(f"the edge {tuple(edge)!r} names the node {end!r}, "
+                                 "which nodes does not hold")
+        if parent == child:
+            raise ValueError(f"the edge {tuple(edge)!r} joins a node to itself")
+        if (parent, child) in pairs:
+            raise ValueError(f"the edge {tuple(edge)!r} appears twice")
+        pairs.append((parent, child))
+    gap = as_float_scalar(gap, "gap")
+    spacing = as_float_scalar(spacing, "spacing")
+    fontsize = as_float_scalar(fontsize, "fontsize")
+    for name, value in (("gap", gap), ("spacing", spacing), ("fontsize", fontsize)):
+        if not value > 0:
+            raise ValueError(f"{name} must be a positive number, got {value}")
+
+    keys = list(nodes)
+    depth = _graph_depths(keys, pairs)
+    parents: dict[Hashable, list[Hashable]] = {k: [] for k in keys}
+    for parent, child in pairs:
+        parents[child].append(parent)
+    height: dict[Hashable, float] = {}
+    for row, key in enumerate(k for k in keys if depth[k] == 0):
+        height[key] = -row * gap
+    for column in range(1, max(depth.values()) + 1):
+        layer = [k for k in keys if depth[k] == column]
+        wanted = [float(np.mean([height[p] for p in parents[k]])) for k in layer]
+        placed: list[float] = []
+        for index in np.argsort(wanted, kind="stable")[::-1]:  # top to bottom
+            h = wanted[index] if not placed else min(wanted[index], placed[-1] - gap)
+            placed.append(h)
+            height[layer[index]] = h
+
+    fig, ax = _new_axes(ax)
+    boxes = {}
+    for key in keys:
+        boxes[key] = ax.text(
+            depth[key] * spacing, height[key], nodes[key], ha="center", va="center",
+            fontsize=fontsize,
+            bbox={"boxstyle": "round", "fc": "C1" if depth[key] == 0 else "C0", "alpha": 0.25})
+    for parent, child in pairs:
+        start, end = boxes[parent], boxes[child]
+        ax.annotate("", xy=end.get_position(), xytext=start.get_position(),
+                    arrowprops={"arrowstyle": "->", "color": "0.4",
+                                "patchA": start.get_bbox_patch(),
+                                "patchB": end.get_bbox_patch()})
+    xs = [depth[k] * spacing for k in keys]
+    ys = [height[k] for k in keys]
+    ax.set_xlim(min(xs) - spacing / 2, max(xs) + spacing / 2)
+    ax.set_ylim(min(ys) - 0.7, max(ys) + 0.7)
+    ax.axis("off")
     return fig, ax

@@ -13,6 +13,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.text  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
@@ -22,6 +23,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from calcml.plotting import (  # noqa: E402
     FIGSIZE,
+    plot_computation_graph,
     plot_contour,
     plot_decision_boundary,
     plot_loss_curves,
@@ -491,3 +493,108 @@ def test_helpers_create_one_figure_each_and_leave_it_open_for_the_caller(rng):
     assert len(plt.get_fignums()) == before + 5
     plt.close("all")
     assert plt.get_fignums() == []
+
+
+# ------------------------------------------------------------------ computation graphs
+
+# f = 2 (x y + max(z, w)), the graph of chapter 10: four inputs, four gates
+GRAPH_NODES = {"x": "x", "y": "y", "z": "z", "w": "w", "q": "q = x*y", "m": "m = max(z, w)",
+               "s": "s = q + m", "f": "f = 2s"}
+GRAPH_EDGES = [("x", "q"), ("y", "q"), ("z", "m"), ("w", "m"), ("q", "s"), ("m", "s"),
+               ("s", "f")]
+
+
+def _box_texts(ax: Axes) -> list[matplotlib.text.Text]:
+    """The node boxes: the texts that are not arrows (an arrow is an empty Annotation)."""
+    return [t for t in ax.texts if not isinstance(t, matplotlib.text.Annotation)]
+
+
+def _arrows(ax: Axes) -> list[matplotlib.text.Annotation]:
+    return [t for t in ax.texts if isinstance(t, matplotlib.text.Annotation)]
+
+
+def _boxes(ax: Axes) -> dict[str, tuple[float, float]]:
+    return {t.get_text(): t.get_position() for t in _box_texts(ax)}
+
+
+def test_plot_computation_graph_draws_one_box_per_node_and_one_arrow_per_edge():
+    fig, ax = plot_computation_graph(GRAPH_NODES, GRAPH_EDGES)
+    assert isinstance(fig, Figure) and isinstance(ax, Axes)
+    assert tuple(fig.get_size_inches()) == FIGSIZE
+    assert [t.get_text() for t in _box_texts(ax)] == list(GRAPH_NODES.values())
+    arrows = _arrows(ax)
+    assert len(arrows) == len(GRAPH_EDGES) and all(a.get_text() == "" for a in arrows)
+    boxes = _boxes(ax)
+    # every arrow runs from its parent's box to its child's box
+    drawn = {(a.xyann, a.xy) for a in arrows}
+    for parent, child in GRAPH_EDGES:
+        assert (boxes[GRAPH_NODES[parent]], boxes[GRAPH_NODES[child]]) in drawn
+    assert not ax.axison
+
+
+def test_plot_computation_graph_puts_each_node_right_of_its_deepest_parent():
+    _, ax = plot_computation_graph(GRAPH_NODES, GRAPH_EDGES, spacing=3.0, gap=1.5)
+    boxes = _boxes(ax)
+    columns = {key: boxes[label][0] / 3.0 for key, label in GRAPH_NODES.items()}
+    assert columns == {"x": 0, "y": 0, "z": 0, "w": 0, "q": 1, "m": 1, "s": 2, "f": 3}
+    heights = [boxes[GRAPH_NODES[k]][1] for k in ("x", "y", "z", "w")]
+    assert heights == [0.0, -1.5, -3.0, -4.5]          # inputs stacked in the given order
+    # a gate sits at the mean height of its parents when nothing is in the way
+    assert boxes["q = x*y"][1] == pytest.approx(-0.75)
+    assert boxes["m = max(z, w)"][1] == pytest.approx(-3.75)
+    assert boxes["f = 2s"][1] == pytest.approx(boxes["s = q + m"][1])
+
+
+def test_plot_computation_graph_keeps_boxes_of_a_column_apart():
+    # two gates fed by the same single input would sit on top of each other
+    nodes = {"a": "a", "u": "u = 2a", "v": "v = a^2"}
+    _, ax = plot_computation_graph(nodes, [("a", "u"), ("a", "v")], gap=1.0)
+    boxes = _boxes(ax)
+    assert boxes["u = 2a"][0] == boxes["v = a^2"][0]
+    assert abs(boxes["u = 2a"][1] - boxes["v = a^2"][1]) >= 1.0 - 1e-12
+
+
+def test_plot_computation_graph_shades_inputs_and_gates_differently():
+    _, ax = plot_computation_graph(GRAPH_NODES, GRAPH_EDGES)
+    colors = {t.get_text(): t.get_bbox_patch().get_facecolor()[:3] for t in _box_texts(ax)}
+    assert colors["x"] == colors["w"] != colors["f = 2s"] == colors["q = x*y"]
+
+
+def test_plot_computation_graph_depth_uses_the_longest_path():
+    # x feeds f directly and through g: f must stand right of g, not next to x
+    nodes = {"x": "x", "g": "g", "f": "f"}
+    _, ax = plot_computation_graph(nodes, [("x", "f"), ("x", "g"), ("g", "f")], spacing=1.0)
+    assert [t.get_position()[0] for t in _box_texts(ax)] == [0.0, 1.0, 2.0]
+
+
+def test_plot_computation_graph_draws_on_a_given_axes_and_a_single_node():
+    fig, ax = plt.subplots()
+    out_fig, out_ax = plot_computation_graph({"only": "x = 1"}, [], ax=ax)
+    assert out_ax is ax and out_fig is fig
+    assert [t.get_text() for t in _box_texts(ax)] == ["x = 1"] and not _arrows(ax)
+
+
+def test_plot_computation_graph_accepts_keys_of_any_hashable_kind():
+    a, b = object(), object()
+    _, ax = plot_computation_graph({a: "a", b: "b"}, [(a, b)])
+    assert _boxes(ax)["b"][0] > _boxes(ax)["a"][0]
+
+
+@pytest.mark.parametrize("nodes, edges, kwargs, error, message", [
+    ([("x", "x")], [], {}, TypeError, "nodes must be a mapping"),
+    ({}, [], {}, ValueError, "at least one node"),
+    ({"x": 3}, [], {}, TypeError, "label of node 'x' must be a string"),
+    ({"x": "x"}, [("x",)], {}, TypeError, "pair"),
+    ({"x": "x"}, [("x", "y")], {}, ValueError, "names the node 'y'"),
+    ({"x": "x"}, [("x", "x")], {}, ValueError, "joins a node to itself"),
+    ({"x": "x", "y": "y"}, [("x", "y"), ("x", "y")], {}, ValueError, "appears twice"),
+    ({"x": "x", "y": "y", "z": "z"}, [("x", "y"), ("y", "z"), ("z", "y")], {}, ValueError,
+     "cycle"),
+    ({"x": "x", "y": "y"}, [("x", "y"), ("y", "x")], {}, ValueError, "cycle"),
+    ({"x": "x"}, [], {"gap": 0}, ValueError, "gap must be a positive"),
+    ({"x": "x"}, [], {"spacing": -1}, ValueError, "spacing must be a positive"),
+    ({"x": "x"}, [], {"fontsize": float("nan")}, ValueError, "fontsize"),
+])
+def test_plot_computation_graph_rejects_bad_input(nodes, edges, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        plot_computation_graph(nodes, edges, **kwargs)
