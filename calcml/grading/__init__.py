@@ -42,6 +42,7 @@ ASSIGNMENTS: dict[str, str] = {
     "08_logistic_regression": "calcml.grading.a08_logistic_regression",
     "09_softmax_regression": "calcml.grading.a09_softmax_regression",
     "10_backpropagation": "calcml.grading.a10_backpropagation",
+    "12_autodiff": "calcml.grading.a12_autodiff",
 }
 
 
