@@ -90,7 +90,7 @@ def _labels(y: ArrayLike, m: int, k: int, name: str = "y") -> np.ndarray:
     if len(y_arr) != m:
         raise ValueError(f"{name} must hold one label per row ({m}), got {len(y_arr)}")
     if y_arr.dtype.kind == "f" and not np.all(np.isfinite(y_arr)):
-        raise ValueError(f"{name} must hold class labels 0..{k - 1}, got a non-finite value")
+        raise ValueError(f"{name} must hold integer class labels, got a non-finite value")
     labels = y_arr.astype(int)
     if np.any(labels != y_arr) or np.any(labels < 0) or np.any(labels >= k):
         raise ValueError(f"{name} must hold class labels 0..{k - 1} (there are {k} classes), "
@@ -242,8 +242,9 @@ def train_mlp_multiclass(
     """Train the network by batch (``batch_size=None``) or mini-batch gradient descent.
 
     Starts from :func:`init_mlp_multiclass` ``(n, n_hidden, k, seed)`` (``k`` defaults to
-    ``max(y) + 1``). Mini-batches are drawn without replacement from a fresh permutation
-    of the rows each epoch, by ``np.random.default_rng(seed + 1)``.
+    ``max(y) + 1``; pass it when a class may be missing from ``y``). Mini-batches are
+    drawn without replacement from a fresh permutation of the rows each epoch, by
+    ``np.random.default_rng(seed + 1)``.
 
     Returns
     -------
@@ -255,11 +256,14 @@ def train_mlp_multiclass(
         test set. Every loss is computed from the logits.
     """
     X = as_float_array(X, "X", ndim=2)
-    y_arr = np.asarray(y)
     m, n = X.shape
-    k = int(np.max(y_arr)) + 1 if k is None and y_arr.size else as_count(k, "k", minimum=2)
+    if k is None:  # the number of classes from the largest label
+        labels = _labels(y, m, np.iinfo(np.int64).max)
+        k = int(labels.max(initial=0)) + 1
+        if k < 2:
+            raise ValueError("y holds only the label 0; pass k, the number of classes (>= 2)")
     P = init_mlp_multiclass(n, as_count(n_hidden, "n_hidden", minimum=1), k, seed)
-    _, labels = _data(X, y_arr, P)
+    _, labels = _data(X, y, P)
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
     b = m if batch_size is None else min(as_count(batch_size, "batch_size", minimum=1), m)

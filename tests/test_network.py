@@ -164,3 +164,9 @@ def test_bad_inputs_name_the_argument():
         network.deep_network_statistics("gelu", 3)
     with pytest.raises(ValueError, match="^pass both X_test and y_test"):
         network.train_mlp_multiclass(X, y, 3, 0.1, 1, X_test=X)
+    with pytest.raises(ValueError, match="^y must hold integer class labels"):
+        network.train_mlp_multiclass(X, np.full(7, np.nan), 3, 0.1, 1)
+    with pytest.raises(ValueError, match="^y holds only the label 0"):
+        network.train_mlp_multiclass(X, np.zeros(7, dtype=int), 3, 0.1, 1)
+    with pytest.raises(ValueError, match="^X_test must have 4 columns"):
+        network.train_mlp_multiclass(X, y, 3, 0.1, 1, X_test=X[:, :2], y_test=y)
