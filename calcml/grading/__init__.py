@@ -43,6 +43,7 @@ ASSIGNMENTS: dict[str, str] = {
     "09_softmax_regression": "calcml.grading.a09_softmax_regression",
     "10_backpropagation": "calcml.grading.a10_backpropagation",
     "11_optimizers": "calcml.grading.a11_optimizers",
+    "12_autodiff": "calcml.grading.a12_autodiff",
 }
 
 
