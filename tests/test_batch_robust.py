@@ -62,27 +62,58 @@ def small_class(tmp_path_factory) -> Course:
 # --------------------------------------------------------------------------- 1. kills
 
 
+def first_worker(pid: int, timeout: float = 120) -> None:
+    """Wait until the process ``pid`` has started a pool worker (a spawned Python)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if any("spawn_main" in " ".join(child.cmdline())
+                   for child in psutil.Process(pid).children()):
+                return
+        except psutil.Error:
+            return
+        time.sleep(0.005)
+
+
+#: when to kill: seconds after start-up began, or after the first pool worker appeared
+MOMENTS = [("start", 0.05), ("start", 1.0), ("worker", 0.0), ("worker", 0.1),
+           ("worker", 0.3), ("worker", 0.6), ("worker", 1.0), ("worker", 2.0), ("worker", 4.0)]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.05, 0.3, 0.8, 1.5, 2.5, 4.0])
+@pytest.mark.parametrize(("after", "delay"), MOMENTS)
 def test_a_grader_killed_at_any_moment_leaves_no_process_and_closes_its_output(
-        small_class, delay):
+        small_class, after, delay):
     tag = uuid.uuid4().hex
     env = dict(small_class.env, CALCML_TEST_TAG=tag)
     proc = subprocess.Popen([sys.executable, "-m", "autograder.cli", "autograde", A,
                              "--workers", "2", "--force"], cwd=REPO, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    if after == "worker":
+        first_worker(proc.pid)
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 20
     while tagged(tag) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert tagged(tag) == [], f"processes outlived a grader killed after {delay} s"
-    # nothing holds the grader's output open: a reader sees its end
-    ready, _, _ = select.select([proc.stdout], [], [], 10)
-    assert ready, "the grader's stdout is still held open"
-    proc.stdout.read()
+    assert tagged(tag) == [], f"processes outlived a grader killed {delay} s after {after}"
+    assert output_ends(proc.stdout.fileno()), "the grader's stdout is still held open"
     proc.stdout.close()
+
+
+def output_ends(fd: int, timeout: float = 10) -> bool:
+    """True when a reader of ``fd`` reaches its end (every writer is gone) in time."""
+    os.set_blocking(fd, False)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        select.select([fd], [], [], 0.2)
+        try:
+            if os.read(fd, 1 << 16) == b"":
+                return True
+        except BlockingIOError:
+            continue
+    return False
 
 
 # --------------------------------------------------------------------------- 3. gradebook
