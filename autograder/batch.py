@@ -10,22 +10,35 @@ The work is split where it is naturally parallel and where it is not:
   ``autograde`` for that student (with :class:`~autograder.preprocessors.PrecomputedGrading`
   in place of the sandboxed execution), so late penalties, missing notebooks, the
   graded copy in ``autograded/`` and every score are exactly what sequential
-  ``nbgrader autograde`` records. Only then does it write a marker
-  ``autograded/<student>/<assignment>/.calcml-graded`` holding a digest of the
-  submission: a rerun after a crash or ``kill -9`` skips what is marked and regrades
-  the rest (nbgrader updates a grade in place, so nothing is recorded twice).
+  ``nbgrader autograde`` records.
+
+What is already graded is decided by the gradebook: a submission is skipped only when
+the gradebook holds its graded record (the very row recorded last time) and neither the
+submission nor the assignment (the instructor's notebook, the grading specs, the
+secret) has changed since. The marker ``autograded/<student>/<assignment>/.calcml-graded``
+only remembers which row and which fingerprints that was; a fresh, restored or replaced
+gradebook, a resubmission or a regenerated assignment is graded again, and a rerun after
+a crash or ``kill -9`` finishes the job (nbgrader updates a grade in place, so nothing is
+recorded twice).
+
+A worker that dies (the out-of-memory killer, a crash) costs only the notebook it held:
+the pool is replaced, the notebooks that were in flight are graded again one at a time
+so that the one that kills its worker is found, and the summary names it.
 """
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
+import importlib.util
+import json
 import os
+import re
 import signal
 import sys
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -34,9 +47,10 @@ from typing import Any, TextIO
 from autograder.grade import NotebookResult, code_fingerprint, grade_notebook, sanitize
 from autograder.preprocessors import PrecomputedGrading, SandboxedGrading, collect_files
 from autograder.session import Limits, SandboxError
+from autograder.worker_init import die_with
 
 __all__ = ["Task", "TaskResult", "Submission", "Summary", "grade_task", "BatchGrader",
-           "Progress", "MARKER"]
+           "Progress", "MARKER", "printable"]
 
 MARKER = ".calcml-graded"
 
@@ -92,6 +106,19 @@ class Submission:
     student: str
     folder: Path
     notebooks: list[str]  #: notebook names present in the folder
+    expected: list[str] = field(default_factory=list)  #: the assignment's notebook names
+
+    def problem(self) -> str | None:
+        """Why this submission cannot be graded as it is (a misnamed or missing notebook)."""
+        if self.notebooks:
+            return None
+        where = f"submitted/{self.student}/{self.assignment}/"
+        wanted = ", ".join(f"{n}.ipynb" for n in self.expected) or "a notebook"
+        found = sorted(p.name for p in self.folder.glob("*.ipynb"))
+        if found:
+            return (f"no notebook named {wanted} in {where} (found: {', '.join(found)}); "
+                    f"rename it to {wanted} and run again")
+        return f"no notebook in {where} (expected {wanted}); collect the submission again"
 
     def digest(self) -> str:
         h = hashlib.sha256()
@@ -116,8 +143,8 @@ class Summary:
                  + (f"; skipped {self.skipped} submissions already graded" if self.skipped else "")]
         if self.failures:
             lines.append(f"{len(self.failures)} submissions could not be graded:")
-            lines += [f"  {student} / {assignment}: {why}" for student, assignment, why
-                      in self.failures]
+            lines += [f"  {printable(student, 80)} / {assignment}: {printable(why)}"
+                      for student, assignment, why in self.failures]
         if self.regraded_in_writer:
             lines.append(f"{self.regraded_in_writer} notebooks differed from what the workers "
                          "graded and were graded again by the writer")
@@ -157,21 +184,56 @@ class Progress:
             self.stream.write("\n")
 
 
-def _die_with_parent() -> None:
-    """Worker initialiser: end this worker (and so its kernels) if the writer dies."""
-    try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+_CONTROL = re.compile(r"[^\x20-\x7e\u00a0-\ud7ff\ue000-\ufffc]+")
+
+
+def printable(text: str, limit: int = 400) -> str:
+    """``text`` on one line of printable characters: control characters and binary
+    garbage become one space each run, and the result is cut to ``limit`` characters."""
+    text = " ".join(_CONTROL.sub(" ", str(text)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def _reason(log: str) -> str:
+    """The last error nbgrader logged, in its own words, not the traceback around it."""
+    lines = [line.strip() for line in log.splitlines() if line.strip()]
+    for line in reversed(lines):
+        match = re.match(r"^([A-Za-z_.]*(Error|Exception|Entry)): (.+)$", line)
+        if match:
+            return f"{match.group(1).rsplit('.', 1)[-1]}: {match.group(3)}"
+    return lines[-1] if lines else "nbgrader autograde failed"
 
 
 class _LocalPool:
-    def __init__(self, workers: int):
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                        initializer=_die_with_parent)
+    """Worker processes on this machine, each tied to this process from its start."""
+
+    def __init__(self, workers: int, grade: Any = None):
+        self.workers, self.grade = workers, grade or grade_task
+        self.pool = self._new()
+
+    def _new(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"),
+                                   initializer=die_with, initargs=(os.getpid(),))
 
     def submit(self, task: Task) -> Future[TaskResult]:
-        return self.pool.submit(grade_task, task)
+        return self.pool.submit(self.grade, task)
+
+    def lost_worker(self, exc: BaseException) -> str | None:
+        """Why a future failed when its worker died (None for any other failure)."""
+        if not isinstance(exc, BrokenProcessPool):
+            return None
+        codes = [p.exitcode for p in getattr(self.pool, "_processes", {}).values()
+                 if p.exitcode is not None and p.exitcode < 0]
+        if codes:
+            name = signal.Signals(-codes[0]).name
+            hint = " (often the out-of-memory killer)" if name == "SIGKILL" else ""
+            return f"the grading worker died with {name}{hint} while grading it"
+        return "the grading worker died while grading it"
+
+    def replace(self) -> None:
+        """A fresh pool in place of a broken one."""
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._new()
 
     def completed(self, futures: set[Any]) -> tuple[set[Any], set[Any]]:
         done, pending = wait(futures, return_when=FIRST_COMPLETED)
@@ -182,20 +244,37 @@ class _LocalPool:
 
 
 class _DaskPool:
-    def __init__(self, scheduler: str, workers: int):
+    """A Dask cluster: a local one on loopback, or the scheduler at an address."""
+
+    def __init__(self, scheduler: str, workers: int, grade: Any = None,
+                 security: Any = None):
         from distributed import Client, LocalCluster
 
+        self.grade = grade or grade_task
         if scheduler == "local":
+            # scheduler, nannies and workers all on loopback; no dashboard
             self.cluster: Any = LocalCluster(n_workers=workers, threads_per_worker=1,
                                              processes=True, host="127.0.0.1",
-                                             dashboard_address=None)
+                                             dashboard_address=None,
+                                             worker_dashboard_address=None)
             self.client = Client(self.cluster)
         else:
             self.cluster = None
-            self.client = Client(scheduler)
+            self.client = Client(scheduler, security=security) if security else Client(scheduler)
 
     def submit(self, task: Task) -> Any:
-        return self.client.submit(grade_task, task, pure=False)
+        return self.client.submit(self.grade, task, pure=False)
+
+    def lost_worker(self, exc: BaseException) -> str | None:
+        from distributed import KilledWorker
+
+        if isinstance(exc, KilledWorker):
+            return ("a Dask worker died while grading it, on every retry (out of memory, "
+                    "or killed)")
+        return None
+
+    def replace(self) -> None:  # Dask replaces lost workers itself
+        pass
 
     def completed(self, futures: set[Any]) -> tuple[set[Any], set[Any]]:
         from distributed import wait as dask_wait
@@ -213,7 +292,10 @@ class BatchGrader:
     """Grade every submission of some assignments with ``workers`` in parallel."""
 
     def __init__(self, config: Any, *, workers: int | None = None, scheduler: str | None = None,
-                 force: bool = False, progress: TextIO | None = sys.stderr):
+                 force: bool = False, progress: TextIO | None = sys.stderr,
+                 grade: Any = None, security: Any = None):
+        """``grade`` replaces :func:`grade_task` on the workers (a module-level function
+        taking a :class:`Task`); ``security`` is a ``distributed.Security`` for TLS."""
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
@@ -227,6 +309,7 @@ class BatchGrader:
         self.scheduler = scheduler
         self.force = force
         self.progress_stream = progress
+        self.grade, self.security = grade, security
         self.secret = course_secret()
         pre = list(config.Autograde.autograde_preprocessors)
         if SandboxedGrading not in pre:
@@ -258,8 +341,27 @@ class BatchGrader:
                     student = folder.parent.name
                     if folder.is_dir() and (wanted is None or student in wanted):
                         present = [n for n in names if (folder / f"{n}.ipynb").is_file()]
-                        out.append(Submission(assignment, student, folder, present))
+                        out.append(Submission(assignment, student, folder, present, names))
         return out
+
+    def assignment_fingerprint(self, assignment: str) -> str:
+        """A digest of everything that decides a grade besides the submission: the
+        instructor's notebooks, the grading specs of the assignment, and the secret."""
+        from calcml.grading import ASSIGNMENTS
+
+        h = hashlib.sha256()
+        source = self.root / self.coursedir.source_directory / assignment
+        for path in sorted(source.glob("*.ipynb")):
+            h.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        modules = ["calcml.grading.core", "calcml.grading.references", "calcml.grading.inputs"]
+        if assignment in ASSIGNMENTS:
+            modules.append(ASSIGNMENTS[assignment])
+        for name in modules:
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin:
+                h.update(name.encode() + b"\0" + Path(spec.origin).read_bytes())
+        h.update(hashlib.sha256((self.secret or "").encode()).digest())
+        return h.hexdigest()
 
     def trusted_cells(self, assignment: str, notebook: str) -> dict[str, dict[str, Any]]:
         from nbgrader.api import Gradebook
@@ -276,23 +378,53 @@ class BatchGrader:
         return (self.root / self.coursedir.autograded_directory / sub.student / sub.assignment
                 / MARKER)
 
+    def _gradebook_row(self, sub: Submission) -> str | None:
+        """The id of the gradebook's record of this submission, if it has one."""
+        from nbgrader.api import Gradebook, MissingEntry
+
+        with Gradebook(self.db_url, self.coursedir.course_id) as gb:
+            try:
+                row = gb.find_submission(sub.assignment, sub.student)
+            except MissingEntry:
+                return None
+            return row.id if row.notebooks else None
+
+    def already_graded(self, sub: Submission, fingerprint: str) -> bool:
+        """True when the gradebook holds this very submission graded with these tests."""
+        if self.force:
+            return False
+        try:
+            mark = json.loads(self._marker(sub).read_text())
+        except (OSError, ValueError):
+            return False
+        if not isinstance(mark, dict) or mark.get("submission") != sub.digest():
+            return False
+        if mark.get("assignment") != fingerprint:
+            return False
+        row = self._gradebook_row(sub)
+        return row is not None and row == mark.get("gradebook_row")
+
     # -- grading ---------------------------------------------------------------------------
     def run(self, assignments: Iterable[str] | None = None,
             students: Iterable[str] | None = None) -> Summary:
         start = time.monotonic()
         summary = Summary()
-        subs = self.submissions(list(assignments or self.assignments()), students)
+        assignments = list(assignments or self.assignments())
+        subs = self.submissions(assignments, students)
+        fingerprints = {a: self.assignment_fingerprint(a) for a in assignments}
         todo = []
         for sub in subs:
-            marker = self._marker(sub)
-            if not self.force and marker.is_file() and marker.read_text().strip() == sub.digest():
+            if self.already_graded(sub, fingerprints[sub.assignment]):
                 summary.skipped += 1
+            elif sub.problem():
+                summary.failures.append((sub.student, sub.assignment, sub.problem() or ""))
             else:
                 todo.append(sub)
-        progress = Progress(sum(max(len(s.notebooks), 1) for s in todo),
+        self._fingerprints = fingerprints
+        progress = Progress(sum(len(s.notebooks) for s in todo),
                             self.progress_stream or open(os.devnull, "w"))  # noqa: SIM115
-        pool = (_DaskPool(self.scheduler, self.workers) if self.scheduler
-                else _LocalPool(self.workers))
+        pool = (_DaskPool(self.scheduler, self.workers, self.grade, self.security)
+                if self.scheduler else _LocalPool(self.workers, self.grade))
         try:
             self._grade(todo, pool, progress, summary)
         finally:
@@ -301,12 +433,9 @@ class BatchGrader:
         summary.seconds = time.monotonic() - start
         return summary
 
-    def _tasks(self, todo: list[Submission]) -> Iterator[tuple[Submission, Task | None]]:
+    def _tasks(self, todo: list[Submission]) -> Iterator[tuple[Submission, Task]]:
         trusted: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
         for sub in todo:
-            if not sub.notebooks:
-                yield sub, None
-                continue
             files = collect_files(sub.folder)
             for name in sub.notebooks:
                 if (sub.assignment, name) not in trusted:
@@ -317,45 +446,65 @@ class BatchGrader:
 
     def _grade(self, todo: list[Submission], pool: Any, progress: Progress,
                summary: Summary) -> None:
+        """Feed the pool, collect results, and record each submission once all its
+        notebooks are back. When workers die, the notebooks they may have held are
+        graded again one at a time, so that only the one that kills its worker fails."""
         waiting: dict[tuple[str, str], list[TaskResult]] = {}
         expected = {(s.assignment, s.student): len(s.notebooks) for s in todo}
         by_key = {(s.assignment, s.student): s for s in todo}
-        in_flight: set[Any] = set()
+        in_flight: dict[Any, Task] = {}
+        suspects: list[Task] = []  #: tasks a dead worker may have held
         tasks = self._tasks(todo)
         limit = 2 * self.workers
         exhausted = False
+
+        def finish(res: TaskResult) -> None:
+            group = waiting.setdefault(res.key[:2], [])
+            group.append(res)
+            if len(group) == expected[res.key[:2]]:
+                self._record(by_key[res.key[:2]], waiting.pop(res.key[:2]), progress, summary)
+
         while True:
-            while not exhausted and len(in_flight) < limit:
+            if suspects and not in_flight:  # one at a time until the culprit is found
+                task = suspects.pop(0)
+                in_flight[pool.submit(task)] = task
+            while not suspects and not exhausted and len(in_flight) < limit:
                 try:
-                    sub, task = next(tasks)
+                    _, task = next(tasks)
                 except StopIteration:
                     exhausted = True
                     break
-                if task is None:  # no notebook at all: nbgrader records zeros
-                    self._record(sub, [], progress, summary)
-                else:
-                    in_flight.add(pool.submit(task))
+                in_flight[pool.submit(task)] = task
             if not in_flight:
                 break
-            done, in_flight = pool.completed(in_flight)
+            done, _ = pool.completed(set(in_flight))
+            alone = len(in_flight) == 1
+            broken = False
             for future in done:
+                task = in_flight.pop(future)
                 try:
                     res = future.result()
-                except Exception as exc:  # a worker lost: report, keep going
-                    summary.failures.append(("?", "?", f"a worker failed: {exc}"))
-                    progress.advance(failed=1)
-                    continue
-                group = waiting.setdefault(res.key[:2], [])
-                group.append(res)
-                if len(group) == expected[res.key[:2]]:
-                    self._record(by_key[res.key[:2]], waiting.pop(res.key[:2]), progress,
-                                 summary)
+                except Exception as exc:
+                    lost = pool.lost_worker(exc)
+                    if lost is not None and not alone and not isinstance(pool, _DaskPool):
+                        suspects.append(task)  # perhaps innocent: graded again alone
+                        broken = True
+                        continue
+                    why = lost or f"grading failed: {type(exc).__name__}: {exc}"
+                    res = TaskResult(task.key, error=f"{task.notebook}.ipynb: {why}")
+                    broken = broken or lost is not None
+                finish(res)
+            if broken:
+                for future, task in list(in_flight.items()):  # they fail with the pool
+                    suspects.append(task)
+                    del in_flight[future]
+                pool.replace()
 
     def _record(self, sub: Submission, results: list[TaskResult], progress: Progress,
                 summary: Summary) -> None:
         """The single writer: nbgrader autograde for one student, from the results."""
         errors = [r.error for r in results if r.error]
-        n = max(len(results), 1)
+        n = len(results)
         if errors:
             summary.failures.append((sub.student, sub.assignment, "; ".join(errors)))
             progress.advance(n, failed=n)
@@ -368,14 +517,17 @@ class BatchGrader:
         for r in results:
             PrecomputedGrading.results.pop(r.key, None)
         if not outcome.get("success"):
-            why = (outcome.get("error") or outcome.get("log") or "nbgrader autograde failed")
-            summary.failures.append((sub.student, sub.assignment, why.strip()[-500:]))
+            why = _reason(outcome.get("error") or outcome.get("log") or "")
+            summary.failures.append((sub.student, sub.assignment,
+                                     f"nbgrader could not record it: {why}"))
             progress.advance(n, failed=n)
             return
         marker = self._marker(sub)
         marker.parent.mkdir(parents=True, exist_ok=True)
         tmp = marker.with_suffix(".tmp")
-        tmp.write_text(sub.digest())
+        tmp.write_text(json.dumps({"submission": sub.digest(),
+                                   "assignment": self._fingerprints[sub.assignment],
+                                   "gradebook_row": self._gradebook_row(sub)}))
         os.replace(tmp, marker)
         summary.graded += len(results)
         progress.advance(n)

@@ -4,7 +4,8 @@
     calcml-grade autograde --all --workers 2         # every assignment
     calcml-grade autograde 01_derivatives --student ada --student ben
     calcml-grade autograde --all --scheduler local   # through a local Dask cluster
-    calcml-grade autograde --all --scheduler tcp://10.0.0.5:8786   # an existing cluster
+    calcml-grade autograde --all --scheduler tls://10.0.0.5:8786 \
+        --tls-ca-file ca.pem --tls-cert grader.pem --tls-key grader.key   # over TLS
 
 It reads the same nbgrader configuration as ``nbgrader autograde`` (the
 ``nbgrader_config.py`` of the current folder, or of the repository), grades with the
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="parallel graders (default: one per core)")
     auto.add_argument("--scheduler", default=None,
                       help="a Dask scheduler address, or 'local' for a local Dask cluster")
+    auto.add_argument("--tls-ca-file", help="CA certificate of a TLS Dask cluster")
+    auto.add_argument("--tls-cert", help="this grader's TLS certificate (with --tls-key)")
+    auto.add_argument("--tls-key", help="this grader's TLS private key")
     auto.add_argument("--force", action="store_true", help="regrade what is already graded")
     auto.add_argument("--quiet", action="store_true", help="no progress bar")
     args = parser.parse_args(argv)
@@ -64,9 +68,18 @@ def main(argv: list[str] | None = None) -> int:
     from nbgrader.api import MissingEntry
     from sqlalchemy.exc import OperationalError
 
+    security = None
+    if args.tls_ca_file or args.tls_cert or args.tls_key:
+        if not (args.tls_ca_file and args.tls_cert and args.tls_key):
+            parser.error("TLS needs all three of --tls-ca-file, --tls-cert and --tls-key")
+        from distributed.security import Security
+
+        security = Security(tls_ca_file=args.tls_ca_file, tls_client_cert=args.tls_cert,
+                            tls_client_key=args.tls_key, require_encryption=True)
     try:
         grader = BatchGrader(load_config(), workers=args.workers, scheduler=args.scheduler,
-                             force=args.force, progress=None if args.quiet else sys.stderr)
+                             force=args.force, progress=None if args.quiet else sys.stderr,
+                             security=security)
     except ValueError as exc:
         print(f"calcml-grade: {exc}", file=sys.stderr)
         return 2
@@ -85,6 +98,23 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if not assignments:
         print("calcml-grade: the gradebook has no assignments yet", file=sys.stderr)
+        return 2
+    submitted = grader.root / grader.coursedir.submitted_directory
+    if not submitted.is_dir():
+        print(f"calcml-grade: there is no folder {submitted}: nothing has been collected yet "
+              f"(run `nbgrader collect <assignment>`, or put each submission in "
+              f"{submitted}/<student>/<assignment>/)", file=sys.stderr)
+        return 2
+    found = grader.submissions(assignments, args.student)
+    missing = sorted(set(args.student or []) - {s.student for s in found})
+    if missing:
+        print(f"calcml-grade: no submission of {', '.join(assignments)} from "
+              f"{', '.join(missing)} in {submitted}", file=sys.stderr)
+        return 2
+    if not found:
+        print(f"calcml-grade: no submissions of {', '.join(assignments)} in {submitted} "
+              f"(expected {submitted}/<student>/{assignments[0]}/{assignments[0]}.ipynb)",
+              file=sys.stderr)
         return 2
     try:
         summary = grader.run(assignments, args.student)
