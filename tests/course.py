@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from autograder.grade import is_test_cell
+from calcml.grading.secret import create_secret
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,12 @@ class Course:
         self.env = dict(os.environ, CALCML_COURSE_ROOT=str(root),
                         CALCML_CELL_TIMEOUT=str(timeout),
                         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        # every test course has its own secret, as a real course must (grading with the
+        # public default is refused)
+        self.secret_file = create_secret(root / "grading-secret")
+        self.env["CALCML_GRADING_SECRET_FILE"] = str(self.secret_file)
+        self.env.pop("CALCML_GRADING_SECRET", None)
+        self.env.pop("CALCML_PRACTICE", None)
         if db_url:
             self.env["CALCML_DB_URL"] = db_url
         self.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
@@ -52,10 +59,14 @@ class Course:
         return nbformat.read(self.root / "exercises" / assignment / f"{assignment}.ipynb", 4)
 
     def submit(self, student: str, assignment: str, nb: Any,
-               files: dict[str, bytes] | None = None) -> Path:
+               files: dict[str, bytes] | None = None, timestamp: str | None = None) -> Path:
+        """Put a submission in submitted/ (with ``timestamp`` in its timestamp.txt, as
+        ``nbgrader collect`` leaves it; a new timestamp is a new attempt)."""
         folder = self.root / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / f"{assignment}.ipynb")
+        if timestamp is not None:
+            (folder / "timestamp.txt").write_text(timestamp + "\n")
         for name, data in (files or {}).items():
             (folder / name).write_bytes(data)
         return folder
