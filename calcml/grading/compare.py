@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 import signal
 import threading
 import time
@@ -240,7 +241,7 @@ def largest_entry_close(rtol: float, atol: float) -> Compare:
             i, j = (int(k) for k in np.unravel_index(
                 np.nanargmax(np.where(np.isnan(err), np.inf, err)), err.shape))
             text = (f"the result[{i}, {j}] is {rec[i, j]!r}, expected {exp[i, j]!r} (allowed "
-                    f"error {allowed:.2g}, i.e. {rtol:g} of the largest entry)")
+                    f"error {allowed:.2g}, i.e. {_short(rtol)} of the largest entry)")
             if np.all(np.isfinite(rec)) and np.max(np.abs(rec - rec.T)) > allowed:
                 text += "; the result is not symmetric either"
             return text
@@ -248,6 +249,11 @@ def largest_entry_close(rtol: float, atol: float) -> Compare:
 
     compare.rule = ("largest_entry_close", {"rtol": rtol, "atol": atol})  # type: ignore[attr-defined]
     return compare
+
+
+def _short(x: float) -> str:
+    """1e-5 rather than 1e-05."""
+    return re.sub(r"e([+-])0*(\d)", r"e\1\2", f"{x:g}").replace("e+", "e")
 
 
 def relu_prime_close(z: Any) -> Compare:
