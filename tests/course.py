@@ -154,3 +154,56 @@ def with_extra_cell(nb: Any, source: str, after: str | None = None) -> Any:
         index = ids.index(after) + 1
     nb.cells.insert(index, cell)
     return nb
+
+
+def answer_code(assignment: str) -> dict[str, str]:
+    """graded function name -> the solution notebook's answer cell (the reference solution)."""
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", 4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def defined(code: str, name: str) -> Any:
+    """The function ``name`` that ``code`` (an answer cell) defines, with numpy as np."""
+    import numpy as np
+
+    namespace: dict[str, Any] = {"np": np}
+    exec(code, namespace)  # noqa: S102  (the course's own solution and mutant code)
+    return namespace[name]
+
+
+def variant_problems(assignment: str, key: str, seconds: float = 20.0) -> list[str]:
+    """PrairieLearn's self-test of one variant (the hidden inputs drawn from ``key``, a
+    submission's key): the reference solution passes every function's visible and hidden
+    cases, every valid alternative of tests/mutants/ too, and every wrong one fails one
+    of them (so loses its points). Evaluated in this process (no nbgrader, no sandbox);
+    the problems found, as sentences."""
+    from calcml.grading import assignment_functions, cases
+    from calcml.grading.core import call_locally, evaluate
+
+    module = mutants(assignment)
+    reference = answer_code(assignment)
+    problems = []
+    for name, spec in assignment_functions(assignment).items():
+        todo = [cases(spec, False), cases(spec, True, key)]
+
+        def passes(fn: Any, todo: list[Any] = todo, spec: Any = spec) -> str | None:
+            for group in todo:
+                verdict = evaluate(spec, group, [call_locally(fn, c, spec.params, seconds)
+                                                 for c in group])
+                if not verdict.passed:
+                    return verdict.message
+            return None
+
+        failure = passes(defined(reference[name], name))
+        if failure:
+            problems.append(f"{assignment} {key[:8]}: the reference {name} fails:\n{failure}")
+        for label, code in module.RIGHT.get(name, []):
+            failure = passes(defined(code, name))
+            if failure:
+                problems.append(f"{assignment} {key[:8]}: valid {name} ({label}) fails:\n"
+                                f"{failure}")
+        for label, code in module.WRONG.get(name, []):
+            if passes(defined(code, name)) is None:
+                problems.append(f"{assignment} {key[:8]}: wrong {name} ({label}) passes")
+    return problems
