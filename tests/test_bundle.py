@@ -273,3 +273,55 @@ def test_light_install_in_a_fresh_venv_runs_the_visible_tests(bundle, tmp_path):
                    for o in c.get("outputs", []))
     for name in assignment_functions("01_derivatives"):
         assert f"{name}: all " in text and "visible test cases passed" in text, name
+
+
+@pytest.mark.slow
+def test_a_filled_in_bundle_notebook_is_graded_like_any_submission(bundle, tmp_path):
+    """What a student hands in is the bundle's notebook: nbgrader autograde restores the
+    instructor's test cells and grades it, full marks for the reference answers."""
+    from course import Course, points
+
+    course = Course(tmp_path / "course")
+    course.generate("01_derivatives")
+    filled = _filled_in(bundle, "01_derivatives", tmp_path / "ada.ipynb")
+    course.submit("ada", "01_derivatives", nbformat.read(filled, 4),
+                  timestamp="2026-12-01T10:00:00+00:00")
+    course.autograde("01_derivatives")
+    assert course.scores("01_derivatives")["ada"] == points(course.source("01_derivatives"))
+
+
+def test_stored_values_round_trip_exactly():
+    from calcml.grading.compare import Fn
+    from calcml.grading.student import decode, encode
+
+    values = [0.1, float("inf"), float("nan"), -0.0, 7, True, None, "saddle",
+              np.float32(0.5), np.int64(3), np.array([1, 2], dtype=np.int32),
+              np.zeros((0, 3)), np.array([[np.nan, 1e-300]]), (1.0, np.arange(3.0)),
+              [np.eye(2), {"W1": np.ones((2, 2)), "b1": np.zeros(2)}], {1: "one"}]
+    for value in values:
+        back = decode(json.loads(json.dumps(encode(value), allow_nan=True)))
+        assert type(back) is type(value), value
+        assert repr(back) == repr(value) or np.array_equal(back, value, equal_nan=True)
+        if isinstance(value, np.ndarray):
+            assert back.dtype == value.dtype and back.shape == value.shape
+    fn = decode(encode(Fn("lambda x: x ** 2 + 1")))
+    assert fn.source == "lambda x: x ** 2 + 1" and fn(3.0) == 10.0
+    with pytest.raises(TypeError, match="cannot store an array of dtype object"):
+        encode(np.array([object()]))
+    with pytest.raises(TypeError, match="cannot store a set"):
+        encode({1, 2})
+
+
+def test_the_course_check_stops_an_endless_function_too(monkeypatch):
+    import calcml.grading
+
+    monkeypatch.setattr(calcml.grading, "TIME_LIMIT", 0.5)
+
+    def coin_mle(heads, tails):
+        while True:
+            pass
+
+    start = time.monotonic()
+    with pytest.raises(AssertionError, match="did not return within 0.5 s and was stopped"):
+        course_check("01_derivatives", "coin_mle", coin_mle)
+    assert time.monotonic() - start < 5

@@ -92,7 +92,7 @@ class Outcome:
     warnings: Sequence[str] = ()
     mutated: Sequence[str] = ()  #: names of array arguments changed in place
     seconds: float = 0.0
-    timed_out: bool = False  #: stopped after the time limit (an endless loop?)
+    timed_out: bool = False  #: stopped at the time limit (then ``seconds`` is the limit)
 
 
 # --------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def problem(compare: Compare, expected: Callable[[], Any], out: Outcome,
     ``expected()`` gives the expected value (asked for only when there is a value to
     compare)."""
     if out.timed_out:
-        return (f"it did not return within {out.seconds:.0f} s and was stopped: an endless "
+        return (f"it did not return within {out.seconds:.2g} s and was stopped: an endless "
                 "loop? (check that every loop ends, e.g. its stopping rule or max_iter)")
     if out.error is not None:
         return f"it raised {out.error}"
@@ -454,9 +454,10 @@ def call_with(fn: Callable[..., Any], args: Sequence[Any], kwargs: Mapping[str, 
             value, error, where = None, f"{type(exc).__name__}: {exc}", _where(exc)
     mutated = [] if timed_out else [name for name, old, new in
                                     _pairs(params, before, (args, kwargs)) if not _same(old, new)]
+    seconds_used = float(seconds) if timed_out else time.perf_counter() - start  # the limit
     return Outcome(value, error, where, tuple(f"{w.category.__name__}: {w.message}"
                                               for w in caught), tuple(mutated),
-                   time.perf_counter() - start, timed_out)
+                   seconds_used, timed_out)
 
 
 def _where(exc: BaseException) -> tuple[str, ...]:
