@@ -261,7 +261,7 @@ def test_light_install_in_a_fresh_venv_runs_the_visible_tests(bundle, tmp_path):
         import importlib.util as u
         print(sorted(n for n in ("calcml", "dask", "distributed", "jupyter_book", "playwright",
                                  "nbgrader") if u.find_spec(n)))
-        """)], capture_output=True, text=True, timeout=120)
+        """)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert probe.stdout.strip() == "[]", probe.stdout + probe.stderr
     notebook = _filled_in(bundle, "01_derivatives", tmp_path / "work" / "01_derivatives.ipynb")
     run = subprocess.run([str(env_dir / "bin" / "jupyter"), "nbconvert", "--to", "notebook",
