@@ -2,6 +2,7 @@
 #   make book       build the whole HTML book into _build/html (creates .venv on first use)
 #   make test       run the whole test suite (builds the book first; installs Chromium if root)
 #   make exercises  regenerate the student notebooks in exercises/ from solutions/
+#   make student-bundle  what students install (no answers): _build/student-bundle
 #   make lint       ruff over the package, the autograder, the tests and the benchmarks
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed
 export OPENBLAS_NUM_THREADS := 1
 export OMP_NUM_THREADS := 1
 
-.PHONY: env book test exercises lint bench clean system-deps
+.PHONY: env book test exercises student-bundle lint bench clean system-deps
 
 $(STAMP): requirements.txt pyproject.toml package.json package-lock.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +39,9 @@ system-deps:
 
 exercises: env
 	$(BIN)/python -m autograder.release
+
+student-bundle: env
+	$(BIN)/python -m autograder.cli release --all --to _build/student-bundle
 
 lint: env
 	$(BIN)/ruff check calcml autograder tests benchmarks scripts

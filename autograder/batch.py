@@ -45,9 +45,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from autograder.grade import NotebookResult, code_fingerprint, grade_notebook, sanitize
-from autograder.preprocessors import PrecomputedGrading, SandboxedGrading, collect_files
+from autograder.preprocessors import (
+    PrecomputedGrading,
+    SandboxedGrading,
+    collect_files,
+    submission_timestamp,
+)
 from autograder.session import Limits, SandboxError
 from autograder.worker_init import die_with
+from calcml.grading.secret import submission_secret
 
 __all__ = ["Task", "TaskResult", "Submission", "Summary", "grade_task", "BatchGrader",
            "Progress", "MARKER", "printable"]
@@ -66,7 +72,7 @@ class Task:
     files: dict[str, bytes]  #: other files of the submission folder
     trusted: dict[str, dict[str, Any]]  #: grade id -> the gradebook's record of the cell
     limits: Limits
-    secret: str | None = None
+    secret: str | None = None  #: this submission's key (never the course secret itself)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -299,7 +305,7 @@ class BatchGrader:
         from nbgrader.apps import NbGraderAPI
         from nbgrader.coursedir import CourseDirectory
 
-        from calcml.grading.secret import course_secret
+        from calcml.grading.secret import grading_secret
 
         self.config = config
         self.coursedir = CourseDirectory(config=config)
@@ -310,7 +316,7 @@ class BatchGrader:
         self.force = force
         self.progress_stream = progress
         self.grade, self.security = grade, security
-        self.secret = course_secret()
+        self.secret = grading_secret()  # refuses the public default outside practice mode
         pre = list(config.Autograde.autograde_preprocessors)
         if SandboxedGrading not in pre:
             raise ValueError("the course configuration does not grade with SandboxedGrading; "
@@ -437,12 +443,13 @@ class BatchGrader:
         trusted: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
         for sub in todo:
             files = collect_files(sub.folder)
+            key = submission_secret(self.secret, sub.student, submission_timestamp(sub.folder))
             for name in sub.notebooks:
                 if (sub.assignment, name) not in trusted:
                     trusted[(sub.assignment, name)] = self.trusted_cells(sub.assignment, name)
                 text = (sub.folder / f"{name}.ipynb").read_text(encoding="utf-8", errors="replace")
                 yield sub, Task(sub.assignment, sub.student, name, text, files,
-                                trusted[(sub.assignment, name)], self.limits, self.secret)
+                                trusted[(sub.assignment, name)], self.limits, key)
 
     def _grade(self, todo: list[Submission], pool: Any, progress: Progress,
                summary: Summary) -> None:

@@ -6,6 +6,9 @@
     calcml-grade autograde --all --scheduler local   # through a local Dask cluster
     calcml-grade autograde --all --scheduler tls://10.0.0.5:8786 \
         --tls-ca-file ca.pem --tls-cert grader.pem --tls-key grader.key   # over TLS
+    calcml-grade secret                              # create the course's grading secret
+    calcml-grade release 01_derivatives --to DIR     # a student bundle (no answers in it)
+    calcml-grade release --all --to DIR              # every assignment
 
 It reads the same nbgrader configuration as ``nbgrader autograde`` (the
 ``nbgrader_config.py`` of the current folder, or of the repository), grades with the
@@ -50,8 +53,17 @@ def main(argv: list[str] | None = None) -> int:
     auto.add_argument("--tls-key", help="this grader's TLS private key")
     auto.add_argument("--force", action="store_true", help="regrade what is already graded")
     auto.add_argument("--quiet", action="store_true", help="no progress bar")
+    auto.add_argument("--practice", action="store_true",
+                      help="grade with the public default secret (practice only: anyone can "
+                           "reproduce the hidden inputs); same as CALCML_PRACTICE=1")
+    add_secret_command(sub)
+    add_release_command(sub)
     args = parser.parse_args(argv)
+    if args.command in ("secret", "release"):
+        return args.run(args)
 
+    if args.practice:
+        os.environ["CALCML_PRACTICE"] = "1"
     # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     import warnings
@@ -123,6 +135,65 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(summary.report())
     return 1 if summary.failures else 0
+
+
+def add_secret_command(sub: argparse._SubParsersAction) -> None:
+    """``calcml-grade secret``: create the course's grading secret."""
+    cmd = sub.add_parser("secret", help="create the course's grading secret (a 0600 file)",
+                         description="Create a random grading secret, readable by you only. "
+                         "The hidden tests' inputs are drawn from it: keep it, and back it "
+                         "up with the gradebook (regrading needs the same secret).")
+    cmd.add_argument("--path", type=Path, default=None,
+                     help="where to write it (default: ~/.config/calcml/grading-secret; "
+                          "elsewhere, set CALCML_GRADING_SECRET_FILE to the path)")
+    cmd.add_argument("--force", action="store_true", help="replace an existing secret")
+    cmd.set_defaults(run=secret_command)
+
+
+def secret_command(args: argparse.Namespace) -> int:
+    from calcml.grading.secret import create_secret, secret_path
+
+    try:
+        path = create_secret(args.path, force=args.force)
+    except (FileExistsError, OSError) as exc:
+        print(f"calcml-grade secret: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote a new grading secret to {path} (permissions 0600)")
+    if path.resolve() != secret_path().resolve():
+        print(f"grading reads it when CALCML_GRADING_SECRET_FILE={path} is set")
+    return 0
+
+
+def add_release_command(sub: argparse._SubParsersAction) -> None:
+    """``calcml-grade release``: build a student bundle."""
+    cmd = sub.add_parser("release", help="build the student bundle of some assignments",
+                         description="Write the exercise notebooks and the student package "
+                         "that runs their visible tests (no solutions, no hidden tests, no "
+                         "reference implementations) into a folder students pip-install.")
+    cmd.add_argument("assignments", nargs="*", help="assignment ids")
+    cmd.add_argument("--all", action="store_true", help="every assignment")
+    cmd.add_argument("--to", type=Path, required=True, help="the bundle's folder (replaced)")
+    cmd.set_defaults(run=release_command)
+
+
+def release_command(args: argparse.Namespace) -> int:
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    from autograder.bundle import BundleError, build_bundle
+    from autograder.release import assignments as all_assignments
+
+    if args.all == bool(args.assignments):
+        print("calcml-grade release: name the assignments, or pass --all (not both)",
+              file=sys.stderr)
+        return 2
+    ids = all_assignments() if args.all else args.assignments
+    try:
+        path = build_bundle(ids, args.to)
+    except (BundleError, RuntimeError) as exc:
+        print(f"calcml-grade release: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the student bundle of {', '.join(ids)} to {path}; students install it "
+          f"with: python3 -m venv .venv && .venv/bin/pip install {path}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -21,7 +21,8 @@ from traitlets import Float, Integer
 from autograder.grade import code_fingerprint, grade_notebook, is_test_cell, strip_hidden_tests
 from autograder.session import Limits
 
-__all__ = ["SandboxedGrading", "PrecomputedGrading", "apply_result", "collect_files"]
+__all__ = ["SandboxedGrading", "PrecomputedGrading", "apply_result", "collect_files",
+           "submission_timestamp", "submission_key"]
 
 MAX_FILE_BYTES = 8 << 20
 
@@ -44,6 +45,30 @@ def collect_files(directory: str | os.PathLike[str], limit: int = 64 << 20) -> d
     return out
 
 
+def submission_timestamp(directory: str | os.PathLike[str]) -> str:
+    """The submission's time as nbgrader records it (its ``timestamp.txt``, in UTC ISO
+    form), or "" for a submission without one."""
+    path = Path(directory) / "timestamp.txt"
+    text = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+    if not text:
+        return ""
+    from nbgrader.utils import parse_utc
+
+    try:
+        return parse_utc(text).isoformat()
+    except ValueError:
+        return text
+
+
+def submission_key(student: str, directory: str | os.PathLike[str]) -> str:
+    """The key one submission's hidden inputs are drawn from: the course secret (refused
+    when it is the public default, unless in practice mode), the student and the
+    submission's timestamp; the same submission always gets the same key."""
+    from calcml.grading.secret import grading_secret, submission_secret
+
+    return submission_secret(grading_secret(), student, submission_timestamp(directory))
+
+
 class SandboxedGrading(NbGraderPreprocessor):
     """Execute the student's cells in the sandbox and grade every test cell from outside."""
 
@@ -56,7 +81,8 @@ class SandboxedGrading(NbGraderPreprocessor):
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         path = resources.get("metadata", {}).get("path", ".")
-        result = grade_notebook(nb, limits=self.limits(), files=collect_files(path))
+        key = submission_key(resources.get("nbgrader", {}).get("student", ""), path)
+        result = grade_notebook(nb, limits=self.limits(), secret=key, files=collect_files(path))
         return apply_result(nb, result), resources
 
     def limits(self) -> Limits:

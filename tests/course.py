@@ -19,6 +19,7 @@ from typing import Any
 import nbformat
 
 from autograder.grade import is_test_cell
+from calcml.grading.secret import create_secret
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,12 @@ class Course:
         self.env = dict(os.environ, CALCML_COURSE_ROOT=str(root),
                         CALCML_CELL_TIMEOUT=str(timeout),
                         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+        # every test course has its own secret, as a real course must (grading with the
+        # public default is refused)
+        self.secret_file = create_secret(root / "grading-secret")
+        self.env["CALCML_GRADING_SECRET_FILE"] = str(self.secret_file)
+        self.env.pop("CALCML_GRADING_SECRET", None)
+        self.env.pop("CALCML_PRACTICE", None)
         if db_url:
             self.env["CALCML_DB_URL"] = db_url
         self.db_url = db_url or f"sqlite:///{root / 'gradebook.db'}"
@@ -52,10 +59,14 @@ class Course:
         return nbformat.read(self.root / "exercises" / assignment / f"{assignment}.ipynb", 4)
 
     def submit(self, student: str, assignment: str, nb: Any,
-               files: dict[str, bytes] | None = None) -> Path:
+               files: dict[str, bytes] | None = None, timestamp: str | None = None) -> Path:
+        """Put a submission in submitted/ (with ``timestamp`` in its timestamp.txt, as
+        ``nbgrader collect`` leaves it; a new timestamp is a new attempt)."""
         folder = self.root / "submitted" / student / assignment
         folder.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, folder / f"{assignment}.ipynb")
+        if timestamp is not None:
+            (folder / "timestamp.txt").write_text(timestamp + "\n")
         for name, data in (files or {}).items():
             (folder / name).write_bytes(data)
         return folder
@@ -143,3 +154,56 @@ def with_extra_cell(nb: Any, source: str, after: str | None = None) -> Any:
         index = ids.index(after) + 1
     nb.cells.insert(index, cell)
     return nb
+
+
+def answer_code(assignment: str) -> dict[str, str]:
+    """graded function name -> the solution notebook's answer cell (the reference solution)."""
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", 4)
+    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+
+
+def defined(code: str, name: str) -> Any:
+    """The function ``name`` that ``code`` (an answer cell) defines, with numpy as np."""
+    import numpy as np
+
+    namespace: dict[str, Any] = {"np": np}
+    exec(code, namespace)  # noqa: S102  (the course's own solution and mutant code)
+    return namespace[name]
+
+
+def variant_problems(assignment: str, key: str, seconds: float = 20.0) -> list[str]:
+    """PrairieLearn's self-test of one variant (the hidden inputs drawn from ``key``, a
+    submission's key): the reference solution passes every function's visible and hidden
+    cases, every valid alternative of tests/mutants/ too, and every wrong one fails one
+    of them (so loses its points). Evaluated in this process (no nbgrader, no sandbox);
+    the problems found, as sentences."""
+    from calcml.grading import assignment_functions, cases
+    from calcml.grading.core import call_locally, evaluate
+
+    module = mutants(assignment)
+    reference = answer_code(assignment)
+    problems = []
+    for name, spec in assignment_functions(assignment).items():
+        todo = [cases(spec, False), cases(spec, True, key)]
+
+        def passes(fn: Any, todo: list[Any] = todo, spec: Any = spec) -> str | None:
+            for group in todo:
+                verdict = evaluate(spec, group, [call_locally(fn, c, spec.params, seconds)
+                                                 for c in group])
+                if not verdict.passed:
+                    return verdict.message
+            return None
+
+        failure = passes(defined(reference[name], name))
+        if failure:
+            problems.append(f"{assignment} {key[:8]}: the reference {name} fails:\n{failure}")
+        for label, code in module.RIGHT.get(name, []):
+            failure = passes(defined(code, name))
+            if failure:
+                problems.append(f"{assignment} {key[:8]}: valid {name} ({label}) fails:\n"
+                                f"{failure}")
+        for label, code in module.WRONG.get(name, []):
+            if passes(defined(code, name)) is None:
+                problems.append(f"{assignment} {key[:8]}: wrong {name} ({label}) passes")
+    return problems

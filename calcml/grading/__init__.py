@@ -15,6 +15,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
+from calcml.grading.compare import TIME_LIMIT, GradingFailure, passed_summary
 from calcml.grading.core import (
     Case,
     Fn,
@@ -22,7 +23,6 @@ from calcml.grading.core import (
     Outcome,
     Verdict,
     call_locally,
-    describe,
     evaluate,
 )
 from calcml.grading.secret import hidden_rng
@@ -45,10 +45,6 @@ ASSIGNMENTS: dict[str, str] = {
     "11_optimizers": "calcml.grading.a11_optimizers",
     "12_autodiff": "calcml.grading.a12_autodiff",
 }
-
-
-class GradingFailure(AssertionError):
-    """A check failed; the message says on which input and how."""
 
 
 def assignment_functions(assignment: str) -> dict[str, GradedFunction]:
@@ -78,20 +74,16 @@ def check(assignment: str, name: str, fn: Callable[..., Any], *, hidden: bool = 
     """Check ``fn`` against the reference on the visible (or hidden) cases.
 
     Prints a one-line summary when every case passes; raises :class:`GradingFailure`
-    describing the first failing case otherwise.
+    describing the first failing case otherwise. A call running longer than
+    ``TIME_LIMIT`` seconds is stopped and fails (an endless loop cannot hang the notebook).
     """
     spec = graded_function(assignment, name)
     if not callable(fn):
         raise GradingFailure(f"{name} is not a function (it is {type(fn).__name__})")
     todo = cases(spec, hidden)
-    outcomes = [call_locally(fn, case, spec.params) for case in todo]
+    outcomes = [call_locally(fn, case, spec.params, TIME_LIMIT) for case in todo]
     verdict = evaluate(spec, todo, outcomes)
     if not verdict.passed:
         raise GradingFailure(verdict.message)
-    if hidden:
-        print(f"{name}: all {verdict.checked} hidden test cases passed")
-        return
-    print(f"{name}: all {verdict.checked} visible test cases passed")
-    for case, out in zip(todo, outcomes, strict=True):
-        note = f"   ({case.note})" if case.note else ""
-        print(f"  ok  {spec.signature(case)} -> {describe(out.value)}{note}")
+    print(passed_summary(name, [(spec.signature(case), out.value, case.note)
+                                for case, out in zip(todo, outcomes, strict=True)], hidden))
