@@ -22,6 +22,7 @@ from nbgrader.preprocessors import (
 )
 
 from autograder.export import CourseCsvExport
+from autograder.feedback import CourseFeedbackExporter
 from autograder.late import ApplyDueDates, CourseLatePenalty
 from autograder.preprocessors import SandboxedGrading
 
@@ -63,6 +64,10 @@ c.Autograde.autograde_preprocessors = [
 c.SandboxedGrading.timeout = float(os.environ.get("CALCML_CELL_TIMEOUT", "20"))
 c.SandboxedGrading.memory_mb = 2048
 c.AssignLatePenalties.plugin_class = CourseLatePenalty
+
+# Feedback pages: offline MathJax, functions named in the summary, no student HTML or
+# script, no server paths (autograder/feedback.py).
+c.GenerateFeedback.exporter_class = CourseFeedbackExporter
 
 # `nbgrader export` writes exports/grades.csv unless --to names another file.
 c.ExportApp.plugin_class = CourseCsvExport
