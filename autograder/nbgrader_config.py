@@ -25,6 +25,7 @@ from autograder.export import CourseCsvExport
 from autograder.feedback import CourseFeedbackExporter
 from autograder.late import ApplyDueDates, CourseLatePenalty
 from autograder.preprocessors import SandboxedGrading
+from autograder.restore import RestoreTestCells
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -51,7 +52,9 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.enforce_metadata = True
 
 # Autograding: the sandboxed, trusted grader replaces nbgrader's in-kernel Execute.
+# RestoreTestCells puts back test cells a student deleted (autograder/restore.py).
 c.Autograde.autograde_preprocessors = [
+    RestoreTestCells,
     SandboxedGrading,
     IgnorePattern,
     ClearMetadataPreprocessor,
