@@ -51,13 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     add_export_parser(sub)
     add_report_parser(sub)
     args = parser.parse_args(argv)
+
+    # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     if args.command == "export":
         return run_export(args)
     if args.command == "report":
         return run_report(args)
-
-    # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
-    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
     import warnings
 
     from sqlalchemy.exc import SAWarning

@@ -240,7 +240,7 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
     e = html.escape
     cells = "".join(f"<th scope='col'>{e(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(
-        f"<td class='num'>{e(c)}</td>" if isinstance(c, (int, float)) or
+        f"<td class='num'>{e(str(c))}</td>" if isinstance(c, (int, float)) or
         (isinstance(c, str) and c.endswith("%")) else f"<td>{e(str(c))}</td>" for c in r)
         + "</tr>" for r in rows)
     return (f"<div class='wrap'><table><thead><tr>{cells}</tr></thead>"
