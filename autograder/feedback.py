@@ -3,13 +3,13 @@ exporter in place of nbgrader's HTML template.
 
 What it guarantees, and how:
 
-- **Nothing from the internet.** MathJax 3 (``node_modules/mathjax``, the same copy
-  the book uses; ``es5/tex-svg.js`` carries its fonts) is written next to the page as
-  ``mathjax/tex-svg.js`` and loaded by a relative path; the page's Content Security
-  Policy allows scripts from that file and the page's own configuration only, and
-  images only from data URIs (a markdown image from elsewhere is shown as its alt
-  text). MathJax's on-demand loaders (``require``, ``autoload``)
-  and its ``\\href``/``\\class`` macros are switched off.
+- **Nothing from the internet, one file.** MathJax 3 (``node_modules/mathjax``, the
+  same copy the book uses; ``es5/tex-svg.js`` carries its fonts) is inlined into the
+  page (about 2 MB), because ``nbgrader release_feedback`` hands students the HTML file
+  alone; the page's Content Security Policy allows exactly two scripts, by hash (the
+  MathJax configuration and MathJax), and images only from data URIs (a markdown
+  image from elsewhere is shown as its alt text). MathJax's on-demand loaders
+  (``require``, ``autoload``) and its ``\\href``/``\\class`` macros are switched off.
 - **No student-controlled HTML or script.** Markdown is rendered by markdown-it with
   raw HTML disabled (``<script>`` shows as text; ``javascript:`` links are not links);
   code, raw cells, outputs and error texts are escaped text; of rich outputs only PNG
@@ -37,7 +37,6 @@ __all__ = ["CourseFeedbackExporter", "scrub_paths", "render_markdown", "MATHJAX"
 
 REPO = Path(__file__).resolve().parent.parent
 MATHJAX = REPO / "node_modules" / "mathjax" / "es5" / "tex-svg.js"
-MATHJAX_NAME = "mathjax/tex-svg.js"
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 #: an absolute path of two or more components, not part of a word, number or URL
@@ -174,11 +173,25 @@ _MATHJAX_CONFIG = """window.MathJax = {
 };"""
 
 
-def _config_hash() -> str:
+def _script_hash(code: str) -> str:
     import hashlib
 
-    digest = hashlib.sha256(_MATHJAX_CONFIG.encode()).digest()
+    digest = hashlib.sha256(code.encode("utf-8")).digest()
     return "sha256-" + base64.b64encode(digest).decode()
+
+
+_MATHJAX_CODE: str | None = None
+
+
+def _mathjax_code() -> str:
+    """MathJax as the body of an inline script (empty when it is not installed)."""
+    global _MATHJAX_CODE
+    if _MATHJAX_CODE is None:
+        code = MATHJAX.read_text(encoding="utf-8") if MATHJAX.is_file() else ""
+        # nothing in it may end the <script> element or open an HTML comment
+        _MATHJAX_CODE = re.sub(r"</(script)", r"<\\/\1", code, flags=re.IGNORECASE
+                               ).replace("<!--", "<\\!--")
+    return _MATHJAX_CODE
 
 
 class CourseFeedbackExporter(Exporter):
@@ -193,15 +206,10 @@ class CourseFeedbackExporter(Exporter):
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None,
                            **kw: Any) -> tuple[str, dict[str, Any]]:
         nb, resources = super().from_notebook_node(nb, resources, **kw)
-        info = resources.get("nbgrader", {})
-        page = self.render(nb, info)
-        resources.setdefault("outputs", {})
-        if MATHJAX.is_file():
-            resources["outputs"][MATHJAX_NAME] = MATHJAX.read_bytes()
-        else:
+        if not _mathjax_code():
             self.log.warning("MathJax is missing (%s): run `npm ci`; formulas in the feedback "
                              "will show as TeX source", MATHJAX)
-        return page, resources
+        return self.render(nb, resources.get("nbgrader", {})), resources
 
     def render(self, nb: Any, info: dict[str, Any]) -> str:
         e = html.escape
@@ -241,8 +249,9 @@ class CourseFeedbackExporter(Exporter):
             summary.append(f"<li class='late'>late submission penalty: -{late:g} points</li>")
         title = f"{info.get('assignment', '')}: {info.get('notebook', 'feedback')}"
         score = f"{float(info.get('score', 0)):g} / {float(info.get('max_score', 0)):g}"
-        csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
-               f"script-src '{_config_hash()}' 'self' file:; font-src data:")
+        mathjax = _mathjax_code()
+        csp = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+               f"script-src '{_script_hash(_MATHJAX_CONFIG)}' '{_script_hash(mathjax)}'")
         return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="{e(csp)}">
@@ -250,7 +259,7 @@ class CourseFeedbackExporter(Exporter):
 <title>{e(title)} feedback</title>
 <style>{_STYLE}</style>
 <script>{_MATHJAX_CONFIG}</script>
-<script src="{MATHJAX_NAME}" defer></script>
+<script>{mathjax}</script>
 </head><body>
 <header><h1>{e(title)}</h1>
 <p>Score: <strong>{e(score)}</strong></p>
