@@ -1,7 +1,8 @@
 """The nbgrader exchange end to end, as the README walks it: the instructor releases,
 two students (each with a home of their own and only the two settings a student needs)
 fetch and submit, one of them after the due date, the instructor collects and grades,
-and the late one loses what the course file's penalty rule says."""
+the late one loses what the course file's penalty rule says, and the feedback goes back
+through the exchange as one working page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import nbformat
@@ -71,7 +72,7 @@ def test_release_fetch_submit_collect_with_a_late_submission(tmp_path):
 
     as_student(homes["ada"], exchange, "submit", A, "--CourseDirectory.student_id=ada")
     time.sleep(1.5)
-    due = datetime.now(UTC) - timedelta(seconds=0.7)
+    due = datetime.now(timezone.utc) - timedelta(seconds=0.7)
     time.sleep(0.5)
     as_student(homes["ben"], exchange, "submit", A, "--CourseDirectory.student_id=ben")
     set_due(course.root, A, due)
@@ -93,3 +94,13 @@ def test_release_fetch_submit_collect_with_a_late_submission(tmp_path):
         assert ada.score == ada.max_score == 10.0
         assert 0 < ben.total_seconds_late < 60
         assert ben.score == 10.0 and ben.late_submission_penalty == pytest.approx(2.5)
+
+    course.nbgrader("generate_feedback", A)
+    course.nbgrader("release_feedback", A)
+    as_student(homes["ben"], exchange, "fetch_feedback", A, "--CourseDirectory.student_id=ben")
+    pages = list((homes["ben"] / A / "feedback").glob(f"*/{A}.html"))
+    assert len(pages) == 1, pages
+    page = pages[0].read_text()
+    assert "window.MathJax" in page and len(page) > 1_000_000  # MathJax travels inside
+    assert "late submission penalty: -2.5 points" in page
+    assert "central_difference</a>: <span class='passed'>" in page
