@@ -44,7 +44,8 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 # and `collect` pass notebooks. On a shared machine it must be a folder every student
 # can reach (e.g. CALCML_EXCHANGE=/srv/nbgrader/exchange, mode 0777 with the sticky bit).
 c.Exchange.root = os.environ.get("CALCML_EXCHANGE") or os.path.join(ROOT, "exchange")
-if not os.environ.get("CALCML_EXCHANGE"):
+if not os.environ.get("CALCML_EXCHANGE") and os.path.isdir(ROOT):
+    # (only inside an existing course root: a mistyped CALCML_COURSE_ROOT stays an error)
     os.makedirs(c.Exchange.root, exist_ok=True)
 
 # Student versions: solutions become "YOUR CODE HERE", hidden tests disappear.
