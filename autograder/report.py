@@ -37,7 +37,8 @@ _KINDS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.IGNORECASE), kind) for p, kind in (
         (r"NotImplementedError|is not defined as a function", "not attempted or not defined"),
         (r"made the kernel stop", "crashed or killed the kernel"),
-        (r"timed? ?out|ran out of time|no result came back", "too slow or no result"),
+        (r"still running after|timed? ?out|ran out of time|no result came back",
+         "too slow or no result"),
         (r"modified its input", "changes its input in place"),
         (r"has shape|array of shape", "wrong shape"),
         (r"has dtype", "wrong dtype"),

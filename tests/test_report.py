@@ -57,6 +57,8 @@ def test_failure_kinds_of_real_verdicts():
     assert failure_kind(verdict(A, "coin_mle", lambda h, t: {}["x"])) == "raises KeyError"
     assert failure_kind("sigmoid: calling sigmoid made the kernel stop: died") == \
         "crashed or killed the kernel"
+    assert failure_kind("sigmoid: no result came back from calling sigmoid (still running "
+                        "after 20 s)") == "too slow or no result"
     assert failure_kind("garbled") == "other"
 
 

@@ -95,3 +95,30 @@ def test_course_file_errors_say_what_to_fix(tmp_path, text, words):
 def test_missing_course_file(tmp_path):
     with pytest.raises(CourseFileError, match="no course file"):
         load_course(tmp_path / "course.toml")
+
+
+def test_due_dates_written_into_the_gradebook(tmp_path, monkeypatch):
+    """`python -m autograder.late` writes the course file's dates for known assignments."""
+    import os
+    import subprocess
+    import sys
+
+    from course import REPO
+    from nbgrader.api import Gradebook
+
+    env = dict(os.environ, CALCML_COURSE_ROOT=str(tmp_path),
+               PATH=f"{os.path.dirname(sys.executable)}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "course.toml").write_text(
+        '[due]\n"01_derivatives" = "2027-01-22T23:59:00+01:00"\n'
+        '"02_partial_derivatives" = "2027-01-29T23:59:00+00:00"\n')
+    url = f"sqlite:///{tmp_path / 'gradebook.db'}"
+    monkeypatch.setenv("PATH", env["PATH"])  # nbgrader's Gradebook calls alembic
+    with Gradebook(url, "calcml") as gb:
+        gb.add_assignment("01_derivatives")
+    proc = subprocess.run([sys.executable, "-m", "autograder.late"], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "01_derivatives: due 2027-01-22 22:59 UTC" in proc.stdout
+    assert "02_partial" not in proc.stdout  # not in the gradebook: left alone
+    with Gradebook(url, "calcml") as gb:
+        assert str(gb.find_assignment("01_derivatives").duedate) == "2027-01-22 22:59:00"
