@@ -266,6 +266,9 @@ def render(report: ClassReport) -> str:
     students, concepts, rows = report.concept_shares()
     concept_rows = [[name, *("-" if v is None else f"{100 * v:.0f}%" for v in r)]
                     for name, r in zip(students, rows, strict=True)]
+    progress_rows = [[s.sortable_name, *(
+        f"{100 * g.score[s.id, a] / (g.max_score[a] or 1):.0f}%" if (s.id, a) in g.score
+        else "-" for a in g.assignments)] for s in g.students]
     problems = ("<p>These graded notebooks could not be read, and their failures are not "
                 "counted:</p><ul>" + "".join(f"<li>{e(u)}</li>" for u in report.unreadable)
                 + "</ul>") if report.unreadable else ""
@@ -292,6 +295,9 @@ def render(report: ClassReport) -> str:
 <h2 id="concepts">Each student's progress by concept</h2>
 <img src="{figs['concepts']}" alt="Heat map of the share of points each student earned per concept">
 {_table(["student", *concepts], concept_rows)}
+<p>And each student's score per assignment, in the order of the course ("-": nothing
+submitted):</p>
+{_table(["student", *g.assignments], progress_rows)}
 </body></html>
 """
 

@@ -121,7 +121,7 @@ def test_report_from_postgres_in_chromium(pg_course):
                                  "Most common kinds of failure",
                                  "Each student's progress by concept"]
     assert state["overflow"] <= 0
-    scores, passes, failures, concepts = state["tables"]
+    scores, passes, failures, concepts, progress = state["tables"]
 
     from nbgrader.api import Gradebook
 
@@ -149,3 +149,6 @@ def test_report_from_postgres_in_chromium(pg_course):
     assert all(v == "-" for v in rows["Ng, Dee"])  # nothing submitted
     assert concepts[0][0] == "student" and "chain rule" in concepts[0]
     assert re.search(r"\d+%", " ".join(rows["Young, Cy"]))
+    by_student = {r[0]: r[1] for r in progress[1:]}
+    assert by_student["Lovelace, Ada"] == "100%" and by_student["Ng, Dee"] == "-"
+    assert by_student["Okafor, Jr., Ben"] == "0%"
