@@ -9,6 +9,8 @@
     calcml-grade secret                              # create the course's grading secret
     calcml-grade release 01_derivatives --to DIR     # a student bundle (no answers in it)
     calcml-grade release --all --to DIR              # every assignment
+    calcml-grade export --format canvas              # exports/canvas.csv (also moodle, breakdown)
+    calcml-grade report                              # exports/report.html: the class report
 
 It reads the same nbgrader configuration as ``nbgrader autograde`` (the
 ``nbgrader_config.py`` of the current folder, or of the repository), grades with the
@@ -58,14 +60,20 @@ def main(argv: list[str] | None = None) -> int:
                            "reproduce the hidden inputs); same as CALCML_PRACTICE=1")
     add_secret_command(sub)
     add_release_command(sub)
+    add_export_parser(sub)
+    add_report_parser(sub)
     args = parser.parse_args(argv)
     if args.command in ("secret", "release"):
         return args.run(args)
 
-    if args.practice:
+    if getattr(args, "practice", False):
         os.environ["CALCML_PRACTICE"] = "1"
     # nbgrader calls `alembic` from PATH: make this environment's scripts visible.
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    if args.command == "export":
+        return run_export(args)
+    if args.command == "report":
+        return run_report(args)
     import warnings
 
     from sqlalchemy.exc import SAWarning
@@ -193,6 +201,87 @@ def release_command(args: argparse.Namespace) -> int:
         return 2
     print(f"wrote the student bundle of {', '.join(ids)} to {path}; students install it "
           f"with: python3 -m venv .venv && .venv/bin/pip install {path}")
+
+
+def _course(args: argparse.Namespace) -> tuple[str, Path, str]:
+    """(gradebook URL, course root, section) of the configured course."""
+    from autograder.late import load_course
+
+    config = load_config()
+    root = Path(config.CourseDirectory.root or Path.cwd())
+    db_url = config.CourseDirectory.db_url or f"sqlite:///{root / 'gradebook.db'}"
+    try:
+        section = load_course().section
+    except ValueError:
+        section = ""
+    return db_url, root, section
+
+
+def _read_grades(db_url: str, assignments: list[str] | None):  # noqa: ANN202
+    from sqlalchemy.exc import OperationalError
+
+    from autograder.export import class_grades
+
+    try:
+        grades = class_grades(db_url, "calcml", assignments)
+    except OperationalError as exc:
+        raise SystemExit(f"calcml-grade: cannot open the gradebook {db_url}: {exc.orig}") from None
+    except KeyError as exc:
+        raise SystemExit(f"calcml-grade: {exc.args[0]}") from None
+    if not grades.assignments:
+        raise SystemExit(f"calcml-grade: the gradebook {db_url} has no assignments yet; run "
+                         "`nbgrader generate_assignment <id>` and grade first")
+    if not grades.students:
+        raise SystemExit(f"calcml-grade: the gradebook {db_url} has no students yet; import "
+                         "the roster (`nbgrader db student import roster.csv`) or grade first")
+    return grades
+
+
+def add_export_parser(sub: argparse._SubParsersAction) -> None:
+    """``calcml-grade export``: grades for an LMS, or per graded function."""
+    from autograder.export import FORMATS
+
+    p = sub.add_parser("export", help="write grades for Canvas, Moodle, or per function")
+    p.add_argument("--format", choices=FORMATS, required=True,
+                   help="canvas or moodle gradebook import, or the per-function breakdown")
+    p.add_argument("--assignment", action="append",
+                   help="only these assignments (repeatable; default: all)")
+    p.add_argument("--to", type=Path, default=None,
+                   help="output file (default: exports/<format>.csv under the course root)")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write one export file from the gradebook."""
+    from autograder.export import export, exports_folder
+
+    db_url, root, section = _course(args)
+    grades = _read_grades(db_url, args.assignment)
+    path = args.to or exports_folder(root) / f"{args.format}.csv"
+    export(args.format, grades, path, section)
+    print(f"wrote {path} ({len(grades.students)} students, "
+          f"{len(grades.assignments)} assignments)")
+    return 0
+
+
+def add_report_parser(sub: argparse._SubParsersAction) -> None:
+    """``calcml-grade report``: one self-contained HTML page about the class."""
+    p = sub.add_parser("report", help="write an HTML report of where the class struggles")
+    p.add_argument("assignments", nargs="*",
+                   help="assignments to report on (default: all in the gradebook)")
+    p.add_argument("--to", type=Path, default=None,
+                   help="output file (default: exports/report.html under the course root)")
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Write the class report from the gradebook and the graded notebooks."""
+    from autograder.export import exports_folder
+    from autograder.report import write_report
+
+    db_url, root, _ = _course(args)
+    grades = _read_grades(db_url, args.assignments or None)
+    path = args.to or exports_folder(root) / "report.html"
+    write_report(grades, root / "autograded", path)
+    print(f"wrote {path}")
     return 0
 
 
