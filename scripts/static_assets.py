@@ -170,7 +170,7 @@ article h1 { overflow-wrap: break-word; hyphens: auto; }
 
 /* The notebook download link under each chapter's title. */
 p.calcml-download { margin: 0.25rem 0 1.25rem; }
-p.calcml-download a::before { content: "\2193\00a0"; }
+p.calcml-download a::before { content: "\\2193\\00a0"; }
 """
 
 BOOK_JS = "calcml-book.js"
