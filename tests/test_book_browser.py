@@ -245,8 +245,9 @@ _PAGE_STATE_JS = """
     images: Array.from(document.images).map(img => ({
       src: img.currentSrc.slice(0, 80), complete: img.complete, width: img.naturalWidth,
       shownWidth: img.getBoundingClientRect().width,
-      attrWidth: img.getAttribute('width'), alt: img.getAttribute('alt'),
-      inFigure: !!img.closest('figure')})),
+      cssWidth: parseFloat(img.style.width) || parseFloat(img.getAttribute('width')) || null,
+      alt: img.getAttribute('alt'), inFigure: !!img.closest('figure'),
+      output: !!img.closest('.cell_output, .output, figure')})),
     views: views.map(tag => {
       const model = JSON.parse(tag.textContent).model_id;
       const holder = tag.previousElementSibling;
@@ -521,11 +522,28 @@ def test_figures_are_numbered_and_described(visits, page_name: str) -> None:
         alt = (img["alt"] or "").strip()
         if img["inFigure"] and (not alt or _FILE_NAME.match(alt)):
             problems.append(f"image {img['src']}... has alt text {img['alt']!r}")
-        if img["attrWidth"] and img["shownWidth"] > float(img["attrWidth"]) + 1:
-            problems.append(f"image {img['src']}... is shown {img['shownWidth']:.0f} px wide, "
-                            f"wider than its size {img['attrWidth']} px")
     if is_notebook_page(source_file(page_name)) and not state["figures"]:
         problems.append("the chapter has no numbered, captioned figure (mystnb: figure:)")
+    assert not problems, f"{page_name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("page_name", toc_pages())
+def test_figures_are_sharp_and_fit_their_column(visits, page_name: str) -> None:
+    """Every figure image is drawn with twice the pixels of its CSS size (sharp on
+    high-density screens) and shown at that size, or smaller when the column is narrower."""
+    problems = []
+    for img in visits(page_name).state["images"]:
+        if not img["output"]:
+            continue
+        if not img["cssWidth"]:
+            problems.append(f"image {img['src']}... has no CSS width: it is not a 2x image")
+            continue
+        if img["width"] < 1.9 * img["cssWidth"]:
+            problems.append(f"image {img['src']}... has {img['width']} px for a CSS width of "
+                            f"{img['cssWidth']:.0f} px: blurred on high-density screens")
+        if img["shownWidth"] > img["cssWidth"] + 1:
+            problems.append(f"image {img['src']}... is shown {img['shownWidth']:.0f} px wide, "
+                            f"wider than its size {img['cssWidth']:.0f} px")
     assert not problems, f"{page_name}:\n" + "\n".join(problems)
 
 
