@@ -522,6 +522,10 @@ def test_figures_are_numbered_and_described(visits, page_name: str) -> None:
         alt = (img["alt"] or "").strip()
         if img["inFigure"] and (not alt or _FILE_NAME.match(alt)):
             problems.append(f"image {img['src']}... has alt text {img['alt']!r}")
+    unwrapped = state["animations"] - state["animationsInFigures"]
+    if unwrapped:
+        problems.append(f"{unwrapped} interactive figure(s) not inside a numbered figure "
+                        "(mystnb: figure: caption/name on the explore cell)")
     if is_notebook_page(source_file(page_name)) and not state["figures"]:
         problems.append("the chapter has no numbered, captioned figure (mystnb: figure:)")
     assert not problems, f"{page_name}:\n" + "\n".join(problems)
