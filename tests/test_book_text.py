@@ -39,6 +39,7 @@ from typing import Any
 
 import jupytext
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "chapters").glob("*.md"))
@@ -362,3 +363,31 @@ def test_figure_names_are_unique_in_the_book() -> None:
                 duplicates.append(f"{name}: {seen[name]} and {fig.cell.where()}")
             seen[name] = fig.cell.where()
     assert not duplicates, "figure names used twice:\n" + "\n".join(duplicates)
+
+
+# -------------------------------------------------------------------------- licences
+
+
+def test_licences_citation_and_footer() -> None:
+    """The code is MIT (LICENSE, pyproject), the text and figures CC BY 4.0
+    (LICENSE-CONTENT), CITATION.cff is CFF 1.2.0 naming both, the footer names both."""
+    assert "MIT License" in (ROOT / "LICENSE").read_text("utf-8")
+    content = (ROOT / "LICENSE-CONTENT").read_text("utf-8")
+    assert "Creative Commons Attribution 4.0 International" in content
+    assert "https://creativecommons.org/licenses/by/4.0/" in content
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    assert re.search(r'^license = "MIT"$', pyproject, re.M), "pyproject.toml: license = \"MIT\""
+    version = re.search(r'^version = "([^"]+)"$', pyproject, re.M).group(1)
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    assert cff["cff-version"] == "1.2.0"
+    for key in ("message", "title", "authors"):
+        assert cff.get(key), f"CITATION.cff needs {key!r}"
+    assert all(isinstance(a, dict) and (a.get("name") or a.get("family-names"))
+               for a in cff["authors"])
+    assert set(cff["license"]) == {"MIT", "CC-BY-4.0"}
+    assert cff["version"] == version
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(cff["date-released"]))
+
+    footer = yaml.safe_load((ROOT / "_config.yml").read_text("utf-8"))["html"]["extra_footer"]
+    assert "CC BY 4.0" in footer and "MIT License" in footer
