@@ -28,10 +28,17 @@ env: $(STAMP)
 # calcml changes, every page is read and executed again.
 CALCML_HASH = $(shell cat $$(find calcml -type f \( -name '*.py' -o -name '*.json' \) | sort) | sha256sum | cut -c1-16)
 
+# Sphinx rewrites a page only when its source, the configuration or a template changed,
+# not when the book's own extension (scripts/static_assets.py: CSS, scripts, download
+# links) did: then every page is written again (the execution cache is kept).
+BOOK_EXT_HASH = $(shell cat scripts/static_assets.py | sha256sum | cut -c1-16)
+
 book: env
 	$(BIN)/python scripts/static_assets.py
 	@if [ "$$(cat _build/.calcml-hash 2>/dev/null)" != "$(CALCML_HASH)" ]; then \
 	  rm -rf _build/.jupyter_cache _build/.doctrees _build/jupyter_execute && mkdir -p _build && echo $(CALCML_HASH) > _build/.calcml-hash; fi
+	@if [ "$$(cat _build/.book-ext-hash 2>/dev/null)" != "$(BOOK_EXT_HASH)" ]; then \
+	  rm -rf _build/.doctrees _build/html && mkdir -p _build && echo $(BOOK_EXT_HASH) > _build/.book-ext-hash; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 system-deps:

@@ -5,20 +5,24 @@ draws onto an empty matplotlib Axes, and a short list of parameter values. Then
 
 >>> explore(draw, np.linspace(0.1, 1.0, 10), label="step size h")  # doctest: +SKIP
 
-shows the same figure twice:
+displays ONE output, a mime bundle with two representations of the same figure:
 
-1. an ipywidgets slider that redraws the figure for the chosen value. With a running
-   kernel (Jupyter, VS Code, ...) it is live. When the book is built, the executor
-   (nbclient) saves every widget's state in the notebook's metadata
-   (``metadata.widgets["application/vnd.jupyter.widget-state+json"]``) and myst-nb
-   writes it into the page, where the widget manager draws the slider and the first
-   frame (moving the slider there changes nothing: no kernel recomputes the figure);
-2. a matplotlib JavaScript animation (``FuncAnimation.to_jshtml``) of the same
-   frames, precomputed at build time, which plays in any browser without a kernel.
+1. ``application/vnd.jupyter.widget-view+json``: an ipywidgets slider that redraws the
+   figure for the chosen value. Front ends with a widget manager and a running kernel
+   (JupyterLab, Jupyter Notebook, VS Code) prefer it and show the live figure;
+2. ``text/html``: a matplotlib JavaScript animation (``FuncAnimation.to_jshtml``) of the
+   same frames, precomputed when the cell runs, which plays in any browser without a
+   kernel. The book's ``_config.yml`` tells myst-nb to prefer ``text/html`` for the HTML
+   builder, so the static page shows the working animation and not a dead slider.
 
-Each comes with a one-line caption saying which is which. The figures are made with
-:class:`matplotlib.figure.Figure` directly, never through ``pyplot``, so the notebook's
-inline backend does not display them a second time at the end of the cell.
+Because it is one output, a cell's ``mystnb: figure: {caption, name}`` metadata wraps
+it into one numbered, captioned figure. ``alt`` is the text alternative of the
+animation's image; the slider and buttons carry accessible names.
+
+Frames are drawn at twice their CSS size (``PIXEL_RATIO``) so that they are sharp on
+high-density screens. The figures are made with :class:`matplotlib.figure.Figure`
+directly, never through ``pyplot``, so the notebook's inline backend does not display
+them a second time at the end of the cell.
 """
 
 from __future__ import annotations
@@ -39,10 +43,18 @@ from matplotlib.figure import Figure
 
 from calcml._validate import require_callable
 
-__all__ = ["explore", "animation_html", "frame_labels", "MAX_FRAMES"]
+__all__ = ["explore", "animation_html", "frame_labels", "MAX_FRAMES", "PIXEL_RATIO"]
 
 #: Most frames one call may draw: each frame is a PNG embedded in the page.
 MAX_FRAMES = 60
+
+#: CSS pixels per inch of ``figsize``, and image pixels per CSS pixel (2: sharp on
+#: high-density screens, shown at the CSS size).
+CSS_DPI = 100
+PIXEL_RATIO = 2
+
+#: Mime type of an ipywidgets view (what a front end with a widget manager renders).
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # matplotlib's animation template draws its buttons with Font Awesome icons and loads
 # that font's stylesheet from a CDN. The book must load nothing from the internet and a
@@ -60,6 +72,7 @@ _ICON_TEXT = {
 }
 _ICON = re.compile(r'<i class="fa ([^"]*)"></i>')
 _FRAME_IMG = re.compile(r'<img id="_anim_img[0-9a-f]*">')
+_SLIDER = re.compile(r'(<input id="_anim_slider[0-9a-f]*" type="range")')
 _REMOTE_LINK = re.compile(r"<link[^>]*href=[\"']https?://[^>]*>", re.IGNORECASE)
 
 Draw = Callable[[Axes, Any], Any]
@@ -92,16 +105,19 @@ def animation_html(
     interval_ms: int = 400,
     projection: str | None = None,
     alt: str = "",
+    label: str = "",
 ) -> str:
     """Precompute a JavaScript animation of ``draw(ax, v)`` over ``values``.
 
-    ``alt`` is the text alternative of the animation's image (what every frame shows).
+    ``alt`` is the text alternative of the animation's image (what every frame shows);
+    ``label`` names the parameter in the accessible name of the animation's slider.
 
     Returns the HTML of ``matplotlib.animation.FuncAnimation(...).to_jshtml()`` with
     every frame embedded as a PNG, its Font Awesome stylesheet link (a CDN) removed and
-    its icons replaced by plain characters, so that it works offline.
+    its icons replaced by plain characters, so that it works offline. Frames are drawn
+    at ``PIXEL_RATIO`` times their CSS size (``figsize`` at 100 CSS pixels per inch).
     """
-    fig = Figure(figsize=figsize, dpi=100)
+    fig = Figure(figsize=figsize, dpi=CSS_DPI * PIXEL_RATIO)
 
     def update(index: int) -> list[Any]:
         _draw_frame(fig, draw, values[index], projection)
@@ -111,10 +127,23 @@ def animation_html(
         fig, update, frames=range(len(values)), interval=interval_ms, repeat=False, blit=False
     )
     page = anim.to_jshtml(default_mode="once")
+    width = round(figsize[0] * CSS_DPI)
+    alt_text = html.escape(alt, quote=True)
+    slider_name = html.escape(f"Frame of the animation{': ' + label if label else ''}",
+                              quote=True)
     page = _REMOTE_LINK.sub("", page)
-    page = _FRAME_IMG.sub(lambda m: f'{m.group(0)[:-1]} alt="{html.escape(alt, quote=True)}">',
-                          page, count=1)
-    page = _ICON.sub(lambda m: html.escape(_ICON_TEXT.get(m.group(1), m.group(1))), page)
+    # Frames have PIXEL_RATIO times the pixels of their CSS size: shown at the CSS size
+    # (never wider than the column), they are sharp on high-density screens.
+    page = _FRAME_IMG.sub(
+        lambda m: (f'{m.group(0)[:-1]} alt="{alt_text}" width="{width}" '
+                   f'style="width:{width}px;max-width:100%;height:auto">'),
+        page, count=1)
+    page = _SLIDER.sub(lambda m: f'{m.group(1)} aria-label="{slider_name}"', page, count=1)
+    # The buttons are named by their aria-label (e.g. "Next frame"); the glyph is decoration.
+    page = _ICON.sub(
+        lambda m: '<span aria-hidden="true">'
+                  f'{html.escape(_ICON_TEXT.get(m.group(1), m.group(1)))}</span>',
+        page)
     return page
 
 
@@ -128,7 +157,8 @@ def explore(
     projection: str | None = None,
     alt: str | None = None,
 ) -> None:
-    """Show an interactive figure: a live slider and a precomputed animation.
+    """Show an interactive figure: ONE output that is a live slider in a running
+    notebook and a precomputed animation in the static book (see the module's doc).
 
     Parameters
     ----------
@@ -154,8 +184,8 @@ def explore(
     Returns
     -------
     None
-        Everything is displayed: a caption, the slider widget with its figure, a
-        caption and the animation.
+        One display output is made: a mime bundle with the widget view (slider and
+        figure) and, as ``text/html``, the animation; ``text/plain`` names the figure.
 
     Raises
     ------
@@ -180,15 +210,15 @@ def explore(
 
     # Imported here so that `import calcml` works without IPython/ipywidgets.
     import ipywidgets as widgets
-    from IPython.display import HTML, display
+    from IPython.display import display
 
-    first_png = _frame_png(draw, frames[0], size, projection)
     if alt is None:
         alt = f"The figure for each value of {label}, from {labels[0]} to {labels[-1]}."
     if not isinstance(alt, str) or not alt.strip():
         raise ValueError("alt must be a non-empty string saying what the figure shows")
+    first_png = _frame_png(draw, frames[0], size, projection)
     movie = animation_html(draw, frames, figsize=size, interval_ms=interval,
-                           projection=projection, alt=alt)
+                           projection=projection, alt=alt, label=label)
 
     slider = widgets.SelectionSlider(
         options=list(zip(labels, range(len(frames)), strict=True)),
@@ -196,30 +226,27 @@ def explore(
         description=label,
         continuous_update=False,
         style={"description_width": "initial"},
-        layout=widgets.Layout(width=f"{max(size[0] * 100, 300):.0f}px"),
+        layout=widgets.Layout(width=f"{max(size[0] * CSS_DPI, 300):.0f}px"),
     )
     output = widgets.Output()
     # Setting `outputs` from the kernel (rather than `with output:`) puts the image in
-    # the widget's own state, which the build saves into the page.
-    output.outputs = (_png_output(first_png),)
+    # the widget's own state, which nbclient saves into the notebook's metadata.
+    output.outputs = (_png_output(first_png, size, alt),)
 
     def redraw(change: dict[str, Any]) -> None:
         png = _frame_png(draw, frames[change["new"]], size, projection)
-        output.outputs = (_png_output(png),)
+        output.outputs = (_png_output(png, size, alt),)
 
     slider.observe(redraw, names="value")
+    box = widgets.VBox([slider, output])
 
-    name = html.escape(label)
-    display(HTML(_caption(
-        f"Live figure: the slider ({name}) redraws it when a Python kernel runs this "
-        "page; without a kernel it shows the first value."
-    )))
-    display(widgets.VBox([slider, output]))
-    display(HTML(_caption(
-        f"Precomputed animation over the same values of {name}: press play or drag its "
-        "slider; it works without a kernel."
-    )))
-    display(HTML(movie))
+    bundle = dict(box._repr_mimebundle_() or {})
+    if WIDGET_VIEW not in bundle:  # never expected with ipywidgets 8: say so loudly
+        raise RuntimeError(f"ipywidgets gave no {WIDGET_VIEW} view for the slider; "
+                           f"got {sorted(bundle)}: check the installed ipywidgets")
+    bundle["text/html"] = movie
+    bundle["text/plain"] = f"Interactive figure over {label}: {alt}"
+    display(bundle, raw=True)
 
 
 # --- helpers ------------------------------------------------------------------------
@@ -283,24 +310,22 @@ def _draw_frame(fig: Figure, draw: Draw, value: Any, projection: str | None) -> 
 
 def _frame_png(draw: Draw, value: Any, figsize: tuple[float, float],
                projection: str | None) -> bytes:
-    fig = Figure(figsize=figsize, dpi=100)
+    """One frame as a PNG with ``PIXEL_RATIO`` pixels per CSS pixel."""
+    fig = Figure(figsize=figsize, dpi=CSS_DPI * PIXEL_RATIO)
     _draw_frame(fig, draw, value, projection)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
 
 
-def _png_output(png: bytes) -> dict[str, Any]:
-    """A display_data output (nbformat) holding one PNG image."""
+def _png_output(png: bytes, figsize: tuple[float, float], alt: str) -> dict[str, Any]:
+    """A display_data output (nbformat) holding one PNG, shown at its CSS size."""
     return {
         "output_type": "display_data",
         "data": {
             "image/png": base64.b64encode(png).decode("ascii"),
-            "text/plain": "<Figure>",
+            "text/plain": alt,
         },
-        "metadata": {},
+        "metadata": {"image/png": {"width": round(figsize[0] * CSS_DPI),
+                                   "height": round(figsize[1] * CSS_DPI)}},
     }
-
-
-def _caption(text: str) -> str:
-    return f'<p class="calcml-caption" style="margin:0.4em 0;font-style:italic">{text}</p>'

@@ -27,7 +27,15 @@ _config.yml), so that ``jupyter-book build`` on its own is enough. Its ``setup``
 - removes sphinx-thebe's scripts from every page: Jupyter Book always loads
   sphinx-thebe, which declares ``const THEBE_JS_URL = "https://unpkg.com/..."`` in an
   inline script that Sphinx 7.4 writes twice (a SyntaxError in the console). The book
-  has no Thebe buttons, so nothing is lost.
+  has no Thebe buttons, so nothing is lost;
+- adds ``calcml.css`` (written below): wide display equations and code outputs scroll
+  inside their column instead of being cut off at any window width, images never grow
+  wider than the column, and the theme's few low-contrast colours are darkened;
+- fixes the accessible names the theme gets wrong (``calcml-a11y.js``, below);
+- offers every executable page (a MyST notebook) as a Jupyter notebook: at build time
+  it converts the page's ``.md`` with jupytext into ``<page>.ipynb`` (no outputs) next
+  to the page's HTML and puts a link "Download this chapter as a Jupyter notebook
+  (.ipynb)" under the page's title.
 """
 
 from __future__ import annotations
@@ -109,7 +117,136 @@ _FAVICON_SVG = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">
 <circle cx="15" cy="11" r="2.5" fill="#f5a623"/>
 </svg>
 """
-GENERATED = {MATHJAX2_SHIM: _MATHJAX2_SHIM_JS, FAVICON: _FAVICON_SVG}
+
+BOOK_CSS = "calcml.css"
+_BOOK_CSS = """/* Written by scripts/static_assets.py: nothing cut off, images at their size. */
+
+/* A display equation wider than the column scrolls inside it (keyboard users reach the
+   scroll position through MathJax's explorer); it is never clipped. */
+div.math, .math-wrapper, mjx-container[jax][display="true"] {
+  max-width: 100%;
+  overflow-x: auto;
+  overflow-y: hidden;
+}
+mjx-container[jax][display="true"] { padding: 2px 0; }
+
+/* Code outputs: long lines wrap instead of running out of the column. */
+div.cell_output pre, div.output pre, .cell_output .output.text_plain pre,
+.cell_output .output.stream pre {
+  white-space: pre-wrap;
+  overflow-wrap: anywhere;
+  max-width: 100%;
+}
+/* Code inputs keep their lines and scroll. */
+div.cell_input pre, div.highlight pre { overflow-x: auto; max-width: 100%; }
+
+/* Figures are 2x PNGs with their CSS size in width/height attributes: never wider
+   than the column, and the height follows the width. */
+div.cell_output img, figure img, .animation img {
+  max-width: 100%;
+  height: auto !important;
+}
+div.cell_output, figure, .animation { max-width: 100%; }
+.animation .anim-slider { max-width: 100%; }
+.animation .anim-buttons { display: flex; flex-wrap: wrap; gap: 2px; }
+div.cell_output table { display: block; overflow-x: auto; max-width: 100%; }
+
+/* Inline code (file names, long identifiers) may break anywhere rather than overflow. */
+code.literal, p code, li code, td code { overflow-wrap: anywhere; }
+code.literal span.pre { white-space: pre-wrap; }
+
+/* An inline formula wider than the column (marked by calcml-book.js) scrolls inside it. */
+span.math.calcml-wide {
+  max-width: 100%;
+  overflow-x: auto;
+  overflow-y: hidden;
+}
+
+/* A chapter title that is one long word ("Backpropagation") fits a phone's width. */
+article h1 { overflow-wrap: break-word; hyphens: auto; }
+@media (max-width: 576px) {
+  article h1 { font-size: 1.75rem; }
+}
+
+/* The notebook download link under each chapter's title. */
+p.calcml-download { margin: 0.25rem 0 1.25rem; }
+p.calcml-download a::before { content: "\\2193\\00a0"; }
+"""
+
+BOOK_JS = "calcml-book.js"
+_BOOK_JS = r"""/* Written by scripts/static_assets.py: what CSS alone cannot do.
+   1. An inline formula wider than its box gets the class calcml-wide (calcml.css lets
+      it scroll inside the column); checked again when the window is resized.
+   2. Accessible names the theme gets wrong (axe-core, WCAG 2.1 A/AA): see fixNames. */
+(function () {
+  "use strict";
+  function markWideMath() {
+    /* The theme clips inline math (span.math: inline-flex, max-width 100%, overflow
+       hidden), which only trims a glyph's overhang of a pixel or two, unless the
+       formula is wider than its box: then the span scrolls instead (calcml.css). */
+    document.querySelectorAll("span.math").forEach(function (span) {
+      span.classList.remove("calcml-wide");
+      var m = span.querySelector("mjx-container");
+      if (m && m.scrollWidth > span.clientWidth + 4) {
+        span.classList.add("calcml-wide");
+      }
+    });
+  }
+  function fixNames() {
+    /* Icons are decoration inside a named control: hide them from assistive technology
+       (their title attributes would otherwise count as visible text). */
+    document.querySelectorAll('[aria-label] i[class*="fa-"], [aria-label] i.fa')
+      .forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
+    /* Controls whose aria-label hides their visible text (label-content-name-mismatch,
+       e.g. "Search" on a button reading "Search Ctrl+K", "Toggle hidden content" on a
+       summary reading "Show code cell content"): the visible text names them. */
+    document.querySelectorAll("button[aria-label], a[aria-label], summary[aria-label]")
+      .forEach(function (b) {
+        var text = (b.innerText || "").trim().replace(/\s+/g, " ").toLowerCase();
+        var label = (b.getAttribute("aria-label") || "").toLowerCase();
+        if (text && label.indexOf(text) < 0) { b.removeAttribute("aria-label"); }
+      });
+    /* Search fields without an accessible name (aria-input-field-name). */
+    document.querySelectorAll('input[type="search"], [role="searchbox"]').forEach(function (f) {
+      if (!f.getAttribute("aria-label") && !f.labels?.length) {
+        f.setAttribute("aria-label", f.getAttribute("placeholder") || "Search this book");
+      }
+    });
+  }
+  function markWhenTypeset(tries) {
+    /* window.MathJax is the configuration until MathJax 3 has loaded: wait for it. */
+    var mj = window.MathJax;
+    var done = function () {
+      markWideMath();
+      document.documentElement.setAttribute("data-calcml-math", "ready");
+    };
+    if (mj && mj.startup && mj.startup.promise) {
+      mj.startup.promise.then(done, done);
+    } else if (tries > 0 && document.querySelector(".math")) {
+      setTimeout(function () { markWhenTypeset(tries - 1); }, 50);
+    } else {
+      done();
+    }
+  }
+  function start() {
+    fixNames();
+    markWhenTypeset(600);
+    var timer = null;
+    window.addEventListener("resize", function () {
+      clearTimeout(timer);
+      timer = setTimeout(markWideMath, 150);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
+"""
+
+GENERATED = {MATHJAX2_SHIM: _MATHJAX2_SHIM_JS, FAVICON: _FAVICON_SVG, BOOK_CSS: _BOOK_CSS,
+             BOOK_JS: _BOOK_JS}
 
 
 def _wanted_files(source: Path, patterns: tuple[str, ...] | None) -> dict[Path, Path]:
@@ -208,8 +345,66 @@ def _drop_thebe(app: Any, pagename: str, templatename: str, context: dict[str, A
     ]
 
 
+DOWNLOAD_TEXT = "Download this chapter as a Jupyter notebook (.ipynb)"
+
+
+def chapter_notebook(source: Path) -> dict[str, Any] | None:
+    """The Jupyter notebook of a MyST-markdown page, or None if the page has no code.
+
+    Converted with jupytext (the same conversion ``jupytext --to ipynb`` makes): every
+    cell with its tags, no outputs, the page's kernelspec.
+    """
+    import jupytext
+
+    text = source.read_text("utf-8")
+    if source.suffix != ".md" or "{code-cell}" not in text:
+        return None
+    nb = jupytext.reads(text, fmt="md:myst")
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    nb.metadata.pop("jupytext", None)
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3",
+                                          "language": "python"})
+    return nb
+
+
+def _offer_notebook(app: Any, pagename: str, templatename: str, context: dict[str, Any],
+                    doctree: Any) -> None:
+    """Write ``<page>.ipynb`` beside the page and link it under the page's title."""
+    import html as html_escape
+
+    import nbformat
+
+    if doctree is None or "body" not in context:
+        return
+    source = Path(app.env.doc2path(pagename))
+    try:
+        nb = chapter_notebook(source)
+    except Exception as exc:  # a page jupytext cannot read is a broken page: say which
+        from sphinx.errors import ExtensionError
+        raise ExtensionError(f"cannot convert {source} into a notebook: {exc}") from exc
+    if nb is None:
+        return
+    target = Path(app.outdir) / f"{pagename}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, str(target))
+    name = html_escape.escape(target.name, quote=True)
+    link = (f'<p class="calcml-download"><a href="{name}" download="{name}" '
+            f'type="application/x-ipynb+json">{DOWNLOAD_TEXT}</a></p>')
+    body = context["body"]
+    end_of_title = body.find("</h1>")
+    if end_of_title >= 0:
+        cut = end_of_title + len("</h1>")
+        context["body"] = body[:cut] + link + body[cut:]
+    else:
+        context["body"] = link + body
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point: sync book_static/, add the MathJax 2 shim, drop Thebe."""
+    """Sphinx entry point: sync book_static/, add the MathJax 2 shim, the book's CSS and
+    accessibility fixes, drop Thebe, offer each chapter's notebook for download."""
     from sphinx.errors import ExtensionError
 
     try:
@@ -217,7 +412,10 @@ def setup(app: Any) -> dict[str, Any]:
     except SystemExit as exc:  # sync reports problems by SystemExit for the CLI
         raise ExtensionError(str(exc)) from None
     app.add_js_file(MATHJAX2_SHIM, priority=100)  # before MathJax and the widget manager
+    app.add_css_file(BOOK_CSS, priority=900)  # after the theme's stylesheets
+    app.add_js_file(BOOK_JS, priority=900, defer="defer")
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.connect("html-page-context", _offer_notebook)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -1,4 +1,5 @@
-"""Tests of calcml.interactive.explore: the live slider and the kernel-free animation."""
+"""Tests of calcml.interactive.explore: ONE output that is a live slider in a kernel and a
+kernel-free animation in the static book."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from calcml.interactive import MAX_FRAMES, animation_html, explore, frame_labels  # noqa: E402
+from calcml.interactive import (  # noqa: E402
+    MAX_FRAMES,
+    PIXEL_RATIO,
+    WIDGET_VIEW,
+    animation_html,
+    explore,
+    frame_labels,
+)
 
 
 class Recorder:
@@ -36,27 +44,41 @@ class Recorder:
 
 @pytest.fixture
 def shown(monkeypatch):
-    """Capture what explore displays instead of printing it."""
+    """Capture what explore displays (objects and the raw flag) instead of printing it."""
     captured: list[object] = []
-    monkeypatch.setattr(IPython.display, "display", lambda *objs, **kw: captured.extend(objs))
+
+    def display(*objs, **kw):
+        assert kw.get("raw"), "explore must display a raw mime bundle"
+        captured.extend(objs)
+
+    monkeypatch.setattr(IPython.display, "display", display)
     return captured
+
+
+def _widget(bundle: dict) -> widgets.VBox:
+    """The widget a bundle's view refers to (as a front end with a kernel would find it)."""
+    model_id = bundle[WIDGET_VIEW]["model_id"]
+    return widgets.widgets.widget._instances[model_id]
 
 
 def _decode_png(output: dict) -> np.ndarray:
     return mpimg.imread(io.BytesIO(base64.b64decode(output["data"]["image/png"])), format="png")
 
 
-def test_draw_called_for_every_value_and_animation_has_every_frame(shown):
+def test_one_output_carries_the_widget_view_and_the_animation(shown):
     values = np.linspace(0.5, 2.0, 7)
     draw = Recorder()
-    explore(draw, values, label="slope", figsize=(3, 2), interval_ms=250)
+    explore(draw, values, label="slope", figsize=(3, 2), interval_ms=250,
+            alt="A line through the origin whose slope grows.")
 
     assert set(values.tolist()) <= set(draw.calls)
-    assert len(shown) == 4
-    caption_live, box, caption_anim, movie = shown
-    assert "Live figure" in caption_live.data and "slope" in caption_live.data
-    assert "Precomputed animation" in caption_anim.data
-    page = movie.data
+    assert len(shown) == 1, f"explore must display one output, displayed {len(shown)}"
+    bundle = shown[0]
+    assert set(bundle) == {WIDGET_VIEW, "text/html", "text/plain"}
+    view = bundle[WIDGET_VIEW]
+    assert view["version_major"] == 2 and isinstance(_widget(bundle), widgets.VBox)
+    assert "slope" in bundle["text/plain"]
+    page = bundle["text/html"]
     assert "_anim_img" in page and "anim-slider" in page
     # one embedded PNG per value, and nothing fetched from the internet
     assert len(re.findall(r"data:image/png;base64", page)) == len(values)
@@ -64,29 +86,22 @@ def test_draw_called_for_every_value_and_animation_has_every_frame(shown):
     assert 'class="fa' not in page
     # frame rate follows interval_ms: 1000 / 250 = 4 frames per second -> 250 ms
     assert re.search(r"\b250(\.0)?\b", page)
+    # the frame's text alternative, its CSS size, the slider's accessible name
+    assert 'alt="A line through the origin whose slope grows."' in page
+    assert 'width="300"' in page and "max-width:100%" in page
+    assert re.search(r'<input id="_anim_slider\w*" type="range" aria-label="[^"]*slope"', page)
+    # every button is named by its aria-label, its glyph hidden from screen readers
+    buttons = re.findall(r"<button[^>]*>.*?</button>", page, re.S)
+    assert len(buttons) == 9
+    assert all('aria-label="' in b and 'aria-hidden="true"' in b for b in buttons)
 
 
-def test_widget_holds_first_frame_and_redraws_on_change(shown):
-    values = [0.25, 0.5, 1.0, 2.0]
-    draw = Recorder()
-    explore(draw, values, label="slope", figsize=(3, 2))
-    box = shown[1]
-    assert isinstance(box, widgets.VBox)
-    slider, output = box.children
-    assert isinstance(slider, widgets.SelectionSlider)
-    assert isinstance(output, widgets.Output)
-    assert list(slider.options) == [(lab, i) for i, lab in enumerate(frame_labels(values))]
-    assert slider.value == 0 and slider.description == "slope"
-
-    first = _decode_png(output.outputs[0])
-    assert first.shape[:2] == (200, 300)  # figsize (3, 2) at 100 dpi
-
-    draw.calls.clear()
-    slider.value = 3
-    assert draw.calls == [2.0]
-    assert len(output.outputs) == 1
-    last = _decode_png(output.outputs[0])
-    assert last.shape == first.shape and not np.array_equal(last, first)
+def test_animation_frames_have_twice_the_pixels_of_their_css_size():
+    page = animation_html(Recorder(), [1.0, 2.0], figsize=(3, 2), alt="a line")
+    first = re.search(r"data:image/png;base64,([A-Za-z0-9+/=\\\n]+)", page).group(1)
+    png = base64.b64decode(first.replace("\\n", "").replace("\n", ""))
+    image = mpimg.imread(io.BytesIO(png), format="png")
+    assert image.shape[:2] == (200 * PIXEL_RATIO, 300 * PIXEL_RATIO)
 
 
 def test_no_pyplot_figures_left_open(shown):
@@ -127,6 +142,8 @@ def test_frame_labels_distinct_and_short():
         ({"figsize": (6, -1)}, ValueError, "figsize"),
         ({"interval_ms": 0}, ValueError, "interval_ms"),
         ({"interval_ms": "fast"}, TypeError, "interval_ms"),
+        ({"alt": "  "}, ValueError, "alt"),
+        ({"alt": 3}, ValueError, "alt"),
     ],
 )
 def test_bad_input_raises(shown, kwargs, error, match):
@@ -171,10 +188,41 @@ def test_executed_notebook_saves_widget_state(tmp_path):
     saved = models["OutputModel"]["outputs"]
     assert len(saved) == 1 and "image/png" in saved[0]["data"]
     outputs = nb.cells[0].outputs
-    views = [o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(views) == 1
-    assert views[0]["data"]["application/vnd.jupyter.widget-view+json"]["model_id"] in state
-    html = [o["data"]["text/html"] for o in outputs if "text/html" in o.get("data", {})]
-    assert sum("_anim_img" in h for h in html) == 1
-    # nothing else is displayed: no stray figure from pyplot
-    assert not [o for o in outputs if "image/png" in o.get("data", {})]
+    # ONE output: the widget view (live with a kernel) and the animation (without one)
+    assert len(outputs) == 1, [sorted(o.get("data", {})) for o in outputs]
+    data = outputs[0]["data"]
+    assert set(data) == {WIDGET_VIEW, "text/html", "text/plain"}
+    assert data[WIDGET_VIEW]["model_id"] in state
+    assert data["text/html"].count("_anim_img") >= 1 and "data:image/png" in data["text/html"]
+
+
+@pytest.mark.slow
+def test_live_kernel_slider_redraws_and_inline_figures_are_retina(tmp_path):
+    """In a real kernel: moving the slider redraws the widget's figure, and importing
+    calcml makes pyplot's inline figures 2x PNGs shown at their CSS size."""
+    nbformat = pytest.importorskip("nbformat")
+    nbclient = pytest.importorskip("nbclient")
+    cells = [
+        "import numpy as np\nimport calcml\nimport matplotlib.pyplot as plt\n"
+        "import IPython.display as d\nshown = []\n_display = d.display\n"
+        "d.display = lambda *o, **k: (shown.extend(o), _display(*o, **k))\n"
+        "from calcml.interactive import explore\n"
+        "explore(lambda ax, c: ax.plot([0, 1], [0, c]), [1.0, 2.0, 3.0], label='c',\n"
+        "        figsize=(2, 1.5), alt='a line of slope c')",
+        "import ipywidgets as w\n"
+        "box = w.widgets.widget._instances[shown[0]['application/vnd.jupyter.widget-view+json']"
+        "['model_id']]\nslider, out = box.children\nbefore = out.outputs[0]['data']['image/png']\n"
+        "slider.value = 2\nafter = out.outputs[0]['data']['image/png']\n"
+        "print('redrawn', before != after, slider.label)",
+        "plt.plot([1, 2, 3])\nplt.show()",
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbclient.NotebookClient(nb, timeout=120, resources={"metadata": {"path": str(tmp_path)}}
+                            ).execute()
+    assert nb.cells[1].outputs[0]["text"] == "redrawn True 3\n"
+    figure = nb.cells[2].outputs[0]
+    png = _decode_png(figure)
+    size = figure["metadata"]["image/png"]
+    assert png.shape[1] == PIXEL_RATIO * size["width"], (png.shape, size)
