@@ -15,11 +15,14 @@ plotting   the figures a reader meets on every page
 interactive  one figure driven by a slider (live) and by a precomputed animation (static)
 datasets   small data sets made in code or shipped by an installed package
 linalg     the second-derivative test, the normal equation, Taylor models
+taylor     Taylor polynomials of one variable and the observed order of an error (chapter 1)
 optim      gradient descent (batch, stochastic, mini-batch) and Newton's method
+optimizers momentum, Nesterov, backtracking line search, RMSProp, Adam and step-size
+           schedules (chapter 11)
 perceptron the artificial neuron, the perceptron rule and decision-boundary geometry
 models     logistic regression, softmax regression and a two-layer network (forward/backward)
 autograd   a tiny scalar reverse-mode autograd, in the spirit of micrograd
-seeds      the verified worked examples of the course
+seeds      the verified worked examples the book's pages are checked against
 grading    the checks behind every assignment's visible and hidden tests
 
 Importing ``calcml`` in a Jupyter kernel makes the inline backend draw every figure as a
