@@ -19,6 +19,8 @@ optim      gradient descent (batch, stochastic, mini-batch) and Newton's method
 perceptron the artificial neuron, the perceptron rule and decision-boundary geometry
 models     logistic regression, softmax regression and a two-layer network (forward/backward)
 autograd   a tiny scalar reverse-mode autograd, in the spirit of micrograd
+autodiff   forward-mode automatic differentiation with dual numbers, JVPs
+network    layers' vector-Jacobian products, a multi-class MLP, gradients by depth
 seeds      the verified worked examples of the course notes
 grading    the checks behind every assignment's visible and hidden tests
 """
