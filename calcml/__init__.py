@@ -22,6 +22,8 @@ optimizers momentum, Nesterov, backtracking line search, RMSProp, Adam and step-
 perceptron the artificial neuron, the perceptron rule and decision-boundary geometry
 models     logistic regression, softmax regression and a two-layer network (forward/backward)
 autograd   a tiny scalar reverse-mode autograd, in the spirit of micrograd
+autodiff   forward-mode automatic differentiation with dual numbers, JVPs (chapter 12)
+network    layers' vector-Jacobian products, a multi-class MLP, gradients by depth (chapter 12)
 seeds      the verified worked examples the book's pages are checked against
 grading    the checks behind every assignment's visible and hidden tests
 

@@ -26,8 +26,8 @@ __all__ = [
     "iris",
 ]
 
-SENTENCES: tuple[str, ...] = ("Ya Ya Ya", "Na na", "Ya na Ya", "Na na m na")
-"""The four sentences of the notes' toy sentiment problem, in the notes' order."""
+SENTENCES: tuple[str, ...] = ("Ya Ya Ya", "Na na", "Ya na Ya", "Na na na")
+"""The four sentences of the toy sentiment problem, in the order of :func:`sentiment_counts`."""
 
 MOODS: tuple[str, ...] = ("happy", "sad", "happy", "sad")
 """The mood of each sentence of :data:`SENTENCES` (label 1 = happy, 0 = sad)."""
@@ -44,7 +44,7 @@ LOGIC_GATES: dict[str, tuple[int, int, int, int]] = {
 
 
 def sentiment_counts() -> tuple[np.ndarray, np.ndarray]:
-    """The notes' toy sentiment data: word counts of four sentences and their moods.
+    """A toy sentiment data set: word counts of four sentences and their moods.
 
     Each sentence of :data:`SENTENCES` becomes the row ``[#"ya", #"na"]`` (words counted
     case-insensitively), and its label is 1 if the mood is happy, 0 if sad:
@@ -55,11 +55,8 @@ def sentiment_counts() -> tuple[np.ndarray, np.ndarray]:
     "Ya Ya Ya"     3       0       1
     "Na na"        0       2       0
     "Ya na Ya"     2       1       1
-    "Na na m na"   0       3       0
+    "Na na na"     0       3       0
     =============  ======  ======  =====
-
-    (The table in the notes shows (2, 2) and (1, 3) for rows 2 and 4: words lost in
-    transcription. The counts here are those of the sentences as written.)
 
     Returns
     -------

