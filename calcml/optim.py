@@ -175,7 +175,7 @@ def descent_path(
         The function itself; needed for ``stop="loss"`` and to record ``losses``.
     stop:
         ``"grad"``: before each update, stop if ``||grad(x)|| < tol`` (the test of
-        the notes' worked examples). ``"loss"``: after each update, stop as soon as
+        the book's worked examples). ``"loss"``: after each update, stop as soon as
         ``|f(x_new) - f(x)| < tol`` (the test of :func:`gd_until_converged`).
     tol:
         The threshold of the stopping test, > 0.

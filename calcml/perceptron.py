@@ -97,7 +97,7 @@ class PerceptronTrace:
     steps:
         One dict per presentation of an example, in plain Python types:
         ``presentation`` (1, 2, ...), ``sample`` (the example's row, counted from 1
-        as in the notes' table), ``w_dot_x`` (w . x_tilde before the update),
+        as in the chapter's table), ``w_dot_x`` (w . x_tilde before the update),
         ``yhat``, ``y`` and ``w_after`` (the weights after this presentation).
     weights:
         Shape ``(n_presentations + 1, n + 1)``: the weights before the first

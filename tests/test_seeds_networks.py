@@ -20,7 +20,7 @@ from calcml.seeds import agree, expected, seed_example
 # ----------------------------------------------------------------- chapter 8: logistic
 
 
-def test_s002_sentiment_counts_differ_from_the_notes_and_are_separable():
+def test_s002_sentiment_counts_are_corrected_and_separable():
     # the counts themselves are checked against the table in tests/test_datasets.py
     entry = seed_example("s002_sentiment_counts")
     X, y = datasets.sentiment_counts()
