@@ -17,18 +17,14 @@ from __future__ import annotations
 
 import math
 import os
+import tomllib
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from nbgrader.plugins import LateSubmissionPlugin
 from nbgrader.preprocessors import NbGraderPreprocessor
-
-try:
-    import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser, as the tomli package
-    import tomli as tomllib
 
 __all__ = ["LatePolicy", "CourseSettings", "CourseFileError", "course_file", "load_course",
            "ApplyDueDates", "CourseLatePenalty", "sync_due_dates"]
@@ -89,7 +85,7 @@ def _utc(assignment: str, text: Any, path: Path) -> datetime:
     if when.tzinfo is None:
         raise CourseFileError(f"{path}: the due date of {assignment} ({text!r}) has no UTC "
                               "offset; write it as 2027-01-22T23:59:00+00:00")
-    return when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when.astimezone(UTC).replace(tzinfo=None)
 
 
 def load_course(path: str | os.PathLike[str] | None = None) -> CourseSettings:

@@ -18,7 +18,7 @@ import argparse
 import secrets
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +31,7 @@ from calcml.grading.secret import submission_secret  # noqa: E402
 
 def random_pairs(n: int) -> list[tuple[str, str]]:
     """n (student id, submission timestamp) pairs: random ids, random times in a term."""
-    start = datetime(2026, 9, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 9, 1, tzinfo=UTC)
     return [(f"student{secrets.randbelow(10**6):06d}",
              (start + timedelta(seconds=secrets.randbelow(120 * 86400))).isoformat())
             for _ in range(n)]

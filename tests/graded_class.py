@@ -4,7 +4,7 @@ the roster, export and report tests: a roster of four, three submissions of
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from course import Course, points, with_answers
@@ -17,7 +17,7 @@ ROSTER = ("id,first_name,last_name,email,lms_user_id\n"
           "dee,Dee,Ng,dee@example.org,1004\n")
 WRONG = {"coin_mle": "def coin_mle(heads, tails):\n    return tails / (heads + tails)",
          "sigmoid": "import numpy as np\ndef sigmoid(z):\n    return 1 / (1 + np.exp(-z))"}
-DUE = datetime(2027, 1, 22, 23, 59, tzinfo=timezone.utc)
+DUE = datetime(2027, 1, 22, 23, 59, tzinfo=UTC)
 LATE = DUE + timedelta(days=1, hours=2)  # two started days late: 2 x 25 % of the score
 _CACHE: dict[str, Course] = {}
 
@@ -30,7 +30,7 @@ def course_toml(due: datetime = DUE) -> str:
 def stamp(folder: Path, when: datetime) -> None:
     """The timestamp nbgrader's submit writes (what collect copies along)."""
     (folder / "timestamp.txt").write_text(
-        when.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
+        when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f UTC"))
 
 
 def expected_raw(course: Course) -> dict[str, float]:

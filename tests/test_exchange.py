@@ -10,7 +10,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nbformat
@@ -72,7 +72,7 @@ def test_release_fetch_submit_collect_with_a_late_submission(tmp_path):
 
     as_student(homes["ada"], exchange, "submit", A, "--CourseDirectory.student_id=ada")
     time.sleep(1.5)
-    due = datetime.now(timezone.utc) - timedelta(seconds=0.7)
+    due = datetime.now(UTC) - timedelta(seconds=0.7)
     time.sleep(0.5)
     as_student(homes["ben"], exchange, "submit", A, "--CourseDirectory.student_id=ben")
     set_due(course.root, A, due)
