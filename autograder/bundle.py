@@ -33,7 +33,7 @@ from autograder.release import ROOT, generate
 from calcml.grading import assignment_functions
 from calcml.grading import compare as compare_module
 from calcml.grading import student as student_module
-from calcml.grading.compare import RULES, largest_entry_close, relu_prime_close, rule_of
+from calcml.grading.compare import RULES, rule_of
 from calcml.grading.core import Case, GradedFunction
 
 __all__ = ["build_bundle", "assignment_data", "PACKAGE", "BundleError"]
@@ -91,30 +91,11 @@ def _comparison(spec: GradedFunction, case: Case) -> dict[str, Any]:
     compare = case.compare or spec.compare
     try:
         name, params = rule_of(compare)
-    except ValueError:
-        name, params = _legacy_rule(compare, case)
+    except ValueError as exc:
+        raise BundleError(f"{spec.qualname}: {exc}") from exc
     if name not in RULES:
         raise BundleError(f"{spec.qualname}: unknown comparison rule {name!r}")
     return {"rule": name, "params": student_module.encode(dict(params))}
-
-
-def _legacy_rule(compare: Any, case: Case) -> tuple[str, dict[str, Any]]:
-    """Rules of the two comparisons still written inside their assignment's spec (a04's
-    Hessian tolerance, a10's ReLU derivative); tests/test_bundle.py checks that each
-    gives the spec's own verdicts. Any other comparison without a rule is an error."""
-    where = f"{getattr(compare, '__module__', '?')}.{getattr(compare, '__qualname__', compare)}"
-    if where == "calcml.grading.a04_hessian._hessian_close":
-        from calcml.grading import a04_hessian
-
-        return "largest_entry_close", {"rtol": a04_hessian._H_RTOL, "atol": a04_hessian._H_ATOL}
-    if where == "calcml.grading.a10_backpropagation._relu_prime_compare.<locals>.compare":
-        return "relu_prime_close", {"z": case.args[0]}
-    raise BundleError(f"the comparison {where} has no rule to store it as data: build it "
-                      f"from calcml.grading.compare ({', '.join(sorted(RULES))})")
-
-
-LEGACY_EQUIVALENTS = {"largest_entry_close": largest_entry_close,
-                      "relu_prime_close": relu_prime_close}
 
 
 def assignment_data(assignment: str) -> dict[str, Any]:
@@ -126,12 +107,14 @@ def assignment_data(assignment: str) -> dict[str, Any]:
         cases = []
         for case in spec.visible():
             try:
-                expected = spec.reference(*case.args, **case.kwargs)
+                rule = _comparison(spec, case)
+                expected = (None if rule["rule"] == "raises"  # the answer is an exception
+                            else spec.reference(*case.args, **case.kwargs))
                 cases.append({"args": student_module.encode(list(case.args)),
                               "kwargs": {k: student_module.encode(v)
                                          for k, v in case.kwargs.items()},
                               "expected": student_module.encode(expected),
-                              "compare": _comparison(spec, case),
+                              "compare": rule,
                               "note": case.note, "no_warnings": bool(case.no_warnings)})
             except TypeError as exc:
                 raise BundleError(f"{spec.qualname}: a visible case cannot be stored as "

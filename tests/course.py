@@ -163,11 +163,31 @@ def answer_code(assignment: str) -> dict[str, str]:
             if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
 
 
-def defined(code: str, name: str) -> Any:
-    """The function ``name`` that ``code`` (an answer cell) defines, with numpy as np."""
+def notebook_context(assignment: str) -> str:
+    """The solution notebook's code that is neither a test nor a graded function's answer
+    cell: its imports and ungraded answer cells (such as chapter 12's Dual class), which
+    an answer cell may use."""
+    from calcml.grading import assignment_functions
+
+    graded = set(assignment_functions(assignment))
+    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", 4)
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                        and not is_test_cell(c)
+                        and c.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+                        not in graded)
+
+
+def defined(code: str, name: str, context: str = "") -> Any:
+    """The function ``name`` that ``code`` (an answer cell) defines, with numpy as np and
+    after running ``context`` (see :func:`notebook_context`)."""
+    import contextlib
+    import io
+
     import numpy as np
 
     namespace: dict[str, Any] = {"np": np}
+    with contextlib.redirect_stdout(io.StringIO()):  # the notebook's demonstrations print
+        exec(context, namespace)  # noqa: S102  (the course's own notebook code)
     exec(code, namespace)  # noqa: S102  (the course's own solution and mutant code)
     return namespace[name]
 
@@ -183,6 +203,7 @@ def variant_problems(assignment: str, key: str, seconds: float = 20.0) -> list[s
 
     module = mutants(assignment)
     reference = answer_code(assignment)
+    context = notebook_context(assignment)
     problems = []
     for name, spec in assignment_functions(assignment).items():
         todo = [cases(spec, False), cases(spec, True, key)]
@@ -195,15 +216,15 @@ def variant_problems(assignment: str, key: str, seconds: float = 20.0) -> list[s
                     return verdict.message
             return None
 
-        failure = passes(defined(reference[name], name))
+        failure = passes(defined(reference[name], name, context))
         if failure:
             problems.append(f"{assignment} {key[:8]}: the reference {name} fails:\n{failure}")
         for label, code in module.RIGHT.get(name, []):
-            failure = passes(defined(code, name))
+            failure = passes(defined(code, name, context))
             if failure:
                 problems.append(f"{assignment} {key[:8]}: valid {name} ({label}) fails:\n"
                                 f"{failure}")
         for label, code in module.WRONG.get(name, []):
-            if passes(defined(code, name)) is None:
+            if passes(defined(code, name, context)) is None:
                 problems.append(f"{assignment} {key[:8]}: wrong {name} ({label}) passes")
     return problems

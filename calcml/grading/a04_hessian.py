@@ -9,11 +9,11 @@ eigenvalues, and the Taylor model is evaluated by explicit sums.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
-from calcml.grading.core import Case, Fn, GradedFunction, array_problem, close, exactly
+from calcml.grading.compare import largest_entry_close
+from calcml.grading.core import Case, Fn, GradedFunction, close, exactly
 from calcml.grading.inputs import literal, rounded, with_eigenvalues
 
 A = "04_hessian"
@@ -112,26 +112,6 @@ _H_ATOL = 1e-7
 
 def _numerical_hessian(f, x, h=1e-4):
     return f.hessian(np.asarray(x, dtype=float))
-
-
-def _hessian_close(expected: Any, received: Any) -> str | None:
-    """Entries within 1e-5 of the Hessian's largest entry (second-order differences pass)."""
-    exp = np.asarray(expected, dtype=float)
-    problem = array_problem(exp, received)
-    if problem:
-        return problem
-    rec = received.astype(float)
-    allowed = _H_RTOL * np.max(np.abs(exp)) + _H_ATOL
-    err = np.abs(rec - exp)
-    if not np.all(err <= allowed):  # also catches nan
-        i, j = (int(k) for k in np.unravel_index(np.nanargmax(np.where(np.isnan(err), np.inf,
-                                                                        err)), err.shape))
-        text = (f"the result[{i}, {j}] is {rec[i, j]!r}, expected {exp[i, j]!r} (allowed error "
-                f"{allowed:.2g}, i.e. 1e-5 of the largest entry)")
-        if np.all(np.isfinite(rec)) and np.max(np.abs(rec - rec.T)) > allowed:
-            text += "; the result is not symmetric either"
-        return text
-    return None
 
 
 def _nh_visible() -> list[Case]:
@@ -276,7 +256,7 @@ def _t2_hidden(rng: np.random.Generator) -> list[Case]:
 
 FUNCTIONS = [
     GradedFunction(A, "numerical_hessian", ("f", "x", "h"), _numerical_hessian, _nh_visible,
-                   _nh_hidden, compare=_hessian_close,
+                   _nh_hidden, compare=largest_entry_close(_H_RTOL, _H_ATOL),
                    hint="a central second difference for each diagonal entry and the four-point "
                         "formula (f(x+he_i+he_j) - f(x+he_i-he_j) - f(x-he_i+he_j) "
                         "+ f(x-he_i-he_j)) / (4h^2) for each mixed one, on float copies of x",

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
-from calcml.grading.core import Case, Fn, GradedFunction, array_problem
+from calcml.grading.compare import relu_prime_close
+from calcml.grading.core import Case, Fn, GradedFunction
 from calcml.grading.inputs import rounded
 from calcml.grading.references import complex_step_gradient, mean_bce_from_logits
 
@@ -62,30 +63,8 @@ def _relu_derivative(z):
     return (np.asarray(z, dtype=float) > 0).astype(float)
 
 
-def _relu_prime_compare(z: Any) -> Callable[[Any, Any], str | None]:
-    """1 where z > 0, 0 where z < 0, anything in [0, 1] where z == 0, as a float array."""
-    z = np.asarray(z, dtype=float)
-
-    def compare(expected: Any, received: Any) -> str | None:
-        problem = array_problem(z, received, dtype="float")
-        if problem:
-            return problem
-        for mask, label, ok in ((z > 0, "z > 0", lambda r: r == 1.0),
-                                (z < 0, "z < 0", lambda r: r == 0.0),
-                                (z == 0, "z = 0", lambda r: (r >= 0) & (r <= 1))):
-            bad = mask & ~ok(received)
-            if np.any(bad):
-                idx = tuple(int(i) for i in np.argwhere(bad)[0])
-                want = {"z > 0": "1.0", "z < 0": "0.0", "z = 0": "a value in [0, 1]"}[label]
-                return (f"the result{list(idx)} is {float(received[idx])!r} where {label}; "
-                        f"expected {want}")
-        return None
-
-    return compare
-
-
 def _rd_case(z, note: str) -> Case:
-    return Case((z,), note=note, compare=_relu_prime_compare(z))
+    return Case((z,), note=note, compare=relu_prime_close(z))
 
 
 def _rd_visible() -> list[Case]:

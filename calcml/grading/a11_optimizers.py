@@ -24,6 +24,7 @@ import math
 import numpy as np
 
 from calcml.grading.a05_gradient_descent import _pair_1d, _pair_nd
+from calcml.grading.compare import raises
 from calcml.grading.core import Case, Fn, GradedFunction
 from calcml.grading.inputs import literal, rounded, with_eigenvalues
 
@@ -161,6 +162,9 @@ def _bt_visible() -> list[Case]:
         Case((_ROSENBROCK, np.array([-215.6, -88.0]), np.array([-1.2, 1.0]),
               np.array([215.6, 88.0])), {"alpha": 0.3, "shrink": 0.7},
              note="Rosenbrock at (-1.2, 1) along -g: twenty shrinks, t = 0.7^20 = 0.000797923"),
+        Case((Fn("lambda x: x @ x"), np.array([2.0, 4.0]), np.array([1.0, 2.0]),
+              np.array([1.0, 1.0])), compare=raises("ValueError"),
+             note="d = (1, 1) points uphill (g.d = 6 > 0): raise ValueError"),
     ]
 
 
@@ -202,6 +206,16 @@ def _bt_hidden(rng: np.random.Generator) -> list[Case]:
     f, gf = _pair_nd(rng, 2)
     g = gf(xi.astype(float))
     out.append(Case((f, g, xi, -g), note="an integer x: x + t d must be computed in floats"))
+    # not descent directions: the right answer is ValueError
+    x = rng.integers(1, 9, size=2) / 4 * rng.choice([-1.0, 1.0], size=2)  # dyadic: g.d is 0
+    g = 2 * x
+    out.append(Case((Fn("lambda x: x @ x"), g, x, np.array([-g[1], g[0]])),
+                    compare=raises("ValueError"),
+                    note="d is perpendicular to g (g.d = 0, no descent): raise ValueError"))
+    f, gf, x = _quadratic_point(rng, 3)
+    g = gf(x)
+    out.append(Case((f, g, x, g * rounded(rng.uniform(0.1, 2.0))), compare=raises("ValueError"),
+                    note="d points uphill (along +g): raise ValueError"))
     return out
 
 

@@ -11,12 +11,10 @@ row shifted by its largest real part (so the same code takes complex steps).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
-from calcml.grading.core import Case, Fn, GradedFunction, array_problem, close
+from calcml.grading.compare import relu_vjp_close
+from calcml.grading.core import Case, Fn, GradedFunction, close
 from calcml.grading.inputs import rounded
 from calcml.grading.references import complex_step_gradient
 
@@ -139,36 +137,8 @@ def _relu_vjp(Z, G):
     return complex_step_gradient(L, Z)  # 0 where Z == 0 (relu'(0) = 0)
 
 
-def _relu_vjp_compare(Z: Any, G: Any) -> Callable[[Any, Any], str | None]:
-    """G where Z > 0, 0 where Z < 0, t G with t in [0, 1] where Z == 0."""
-    Z = np.asarray(Z, dtype=float)
-    G = np.asarray(G, dtype=float)
-
-    def compare(expected: Any, received: Any) -> str | None:
-        problem = array_problem(Z, received)
-        if problem:
-            return problem
-        r = received.astype(float)
-        tol = 1e-10 + 1e-6 * np.abs(G)
-        low, high = np.minimum(0.0, G), np.maximum(0.0, G)
-        for mask, label, ok in (
-                (Z > 0, "Z > 0", np.abs(r - G) <= tol),
-                (Z < 0, "Z < 0", np.abs(r) <= 1e-10),
-                (Z == 0, "Z == 0", (r >= low - tol) & (r <= high + tol))):
-            bad = mask & ~ok
-            if np.any(bad):
-                idx = tuple(int(i) for i in np.argwhere(bad)[0])
-                want = {"Z > 0": f"G{list(idx)} = {G[idx]!r}", "Z < 0": "0.0",
-                        "Z == 0": f"t * G{list(idx)} with t in [0, 1], G{list(idx)} = {G[idx]!r}"}
-                return (f"the result{list(idx)} is {r[idx]!r} where {label}; expected "
-                        f"{want[label]} ({int(bad.sum())} entries wrong)")
-        return None
-
-    return compare
-
-
 def _rv_case(Z, G, note: str) -> Case:
-    return Case((Z, G), note=note, compare=_relu_vjp_compare(Z, G))
+    return Case((Z, G), note=note, compare=relu_vjp_close(Z, G))
 
 
 def _rv_visible() -> list[Case]:

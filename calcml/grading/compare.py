@@ -37,6 +37,8 @@ __all__ = [
     "finite_scalar",
     "largest_entry_close",
     "relu_prime_close",
+    "relu_vjp_close",
+    "raises",
     "RULES",
     "rule_of",
     "from_rule",
@@ -280,6 +282,48 @@ def relu_prime_close(z: Any) -> Compare:
     return compare
 
 
+def relu_vjp_close(z: Any, g: Any) -> Compare:
+    """For the VJP of ReLU at ``z`` with upstream gradient ``g``: g where z > 0, 0 where
+    z < 0 and t g with t in [0, 1] where z == 0 (ReLU has no derivative there)."""
+    z = np.asarray(z, dtype=float)
+    g = np.asarray(g, dtype=float)
+
+    def compare(expected: Any, received: Any) -> str | None:
+        problem = array_problem(z, received)
+        if problem:
+            return problem
+        r = received.astype(float)
+        tol = 1e-10 + 1e-6 * np.abs(g)
+        low, high = np.minimum(0.0, g), np.maximum(0.0, g)
+        for mask, label, ok in ((z > 0, "Z > 0", np.abs(r - g) <= tol),
+                                (z < 0, "Z < 0", np.abs(r) <= 1e-10),
+                                (z == 0, "Z == 0", (r >= low - tol) & (r <= high + tol))):
+            bad = mask & ~ok
+            if np.any(bad):
+                idx = tuple(int(i) for i in np.argwhere(bad)[0])
+                at = f"G{list(idx)} = {g[idx]!r}"
+                want = {"Z > 0": at, "Z < 0": "0.0",
+                        "Z == 0": f"t * G{list(idx)} with t in [0, 1], {at}"}[label]
+                return (f"the result{list(idx)} is {r[idx]!r} where {label}; expected "
+                        f"{want} ({int(bad.sum())} entries wrong)")
+        return None
+
+    compare.rule = ("relu_vjp_close", {"z": z, "g": g})  # type: ignore[attr-defined]
+    return compare
+
+
+def raises(error: str) -> Compare:
+    """The call must raise the exception class named ``error`` (e.g. ``"ValueError"``):
+    returning anything, or raising another exception, fails."""
+
+    def compare(expected: Any, received: Any) -> str | None:
+        return f"it returned {describe(received)}; it should raise {error}"
+
+    compare.rule = ("raises", {"error": error})  # type: ignore[attr-defined]
+    compare.raises = error  # type: ignore[attr-defined]
+    return compare
+
+
 exactly.rule = ("exactly", {})  # type: ignore[attr-defined]
 integer_array.rule = ("integer_array", {})  # type: ignore[attr-defined]
 finite_scalar.rule = ("finite_scalar", {})  # type: ignore[attr-defined]
@@ -293,6 +337,8 @@ RULES: dict[str, Callable[..., Compare]] = {
     "finite_scalar": lambda: finite_scalar,
     "largest_entry_close": largest_entry_close,
     "relu_prime_close": relu_prime_close,
+    "relu_vjp_close": relu_vjp_close,
+    "raises": raises,
 }
 
 
@@ -365,6 +411,15 @@ def problem(compare: Compare, expected: Callable[[], Any], out: Outcome,
     if out.timed_out:
         return (f"it did not return within {out.seconds:.2g} s and was stopped: an endless "
                 "loop? (check that every loop ends, e.g. its stopping rule or max_iter)")
+    error = getattr(compare, "raises", None)
+    if error is not None:  # a case where the right answer is an exception
+        if out.mutated:
+            return f"it modified its input {', '.join(out.mutated)} in place; work on a copy"
+        if out.error is None:
+            return compare(None, out.value)
+        if out.error.split(":", 1)[0].strip() != error:
+            return f"it raised {out.error}; it should raise {error}"
+        return None
     if out.error is not None:
         return f"it raised {out.error}"
     if out.mutated:
@@ -378,13 +433,17 @@ def problem(compare: Compare, expected: Callable[[], Any], out: Outcome,
 
 
 def failure_message(name: str, n: int, total: int, note: str, call: str, out: Outcome,
-                    expected: Any, found: str, hint: str) -> str:
+                    expected: Any, found: str, hint: str, raises: str | None = None) -> str:
     """The message of a failed test case: the call, the expected and the received
-    value, the problem, where in the student's code, and a hint."""
+    value (or, where the call should raise ``raises``, that exception), the problem,
+    where in the student's code, and a hint."""
     lines = [f"{name} failed on test case {n + 1} of {total}"
              + (f" ({note})" if note else "") + ":",
              f"  call:     {call}"]
-    if out.error is None and not out.timed_out:
+    if raises is not None and not out.timed_out:
+        lines.append(f"  expected: it raises {raises}")
+        lines.append(f"  received: {out.error or describe(out.value)}")
+    elif out.error is None and not out.timed_out:
         lines.append(f"  expected: {describe(expected)}")
         lines.append(f"  received: {describe(out.value)}")
     lines.append(f"  problem:  {found}")

@@ -111,12 +111,15 @@ def evaluate(spec: GradedFunction, cases: Sequence[Case], outcomes: Sequence[Out
                        f"{len(outcomes)} results for {len(cases)} test cases")
     for n, (case, out) in enumerate(zip(cases, outcomes, strict=True)):
         expected = cache(lambda case=case: spec.reference(*case.args, **case.kwargs))
-        found = problem(case.compare or spec.compare, expected, out, case.no_warnings)
+        compare = case.compare or spec.compare
+        error = getattr(compare, "raises", None)  # the right answer is this exception
+        found = problem(compare, expected, out, case.no_warnings)
         if found:
+            shown = expected() if error is None and out.error is None and not out.timed_out \
+                else None
             return Verdict(spec.name, False, n, failure_message(
-                spec.name, n, len(cases), case.note, spec.signature(case), out,
-                expected() if out.error is None and not out.timed_out else None, found,
-                spec.hint if show_hint else ""))
+                spec.name, n, len(cases), case.note, spec.signature(case), out, shown, found,
+                spec.hint if show_hint else "", raises=error))
     return Verdict(spec.name, True, len(cases))
 
 

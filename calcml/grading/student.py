@@ -134,6 +134,7 @@ def check(assignment: str, name: str, fn: Callable[..., Any], *, hidden: bool = 
         found = problem(compare, lambda expected=expected: expected, out, stored["no_warnings"])
         if found:
             raise GradingFailure(failure_message(name, n, len(spec["cases"]), stored["note"],
-                                                 call, out, expected, found, spec["hint"]))
+                                                 call, out, expected, found, spec["hint"],
+                                                 raises=getattr(compare, "raises", None)))
         rows.append((call, out.value, stored["note"]))
     print(passed_summary(name, rows))

@@ -62,6 +62,18 @@ WRONG = {
          "    return lr, ((np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)) ** 2"),
     ],
     "backtracking_step": [
+        ("no check of the direction: an ascent direction returns a tiny t",
+         _BT + "    slope = np.dot(g, d)\n    t = t0\n"
+         "    while f(x + t * d) > f(x) + alpha * t * slope and t > 1e-12:\n"
+         "        t *= shrink\n    return t"),
+        ("raises only for g.d > 0: a zero slope gets through",
+         _BT + "    slope = np.dot(g, d)\n    if slope > 0:\n        raise ValueError('ascent')\n"
+         "    t = t0\n    while f(x + t * d) > f(x) + alpha * t * slope and t > 1e-12:\n"
+         "        t *= shrink\n    return t"),
+        ("an assert instead of ValueError",
+         _BT + "    slope = np.dot(g, d)\n    assert slope < 0, 'not a descent direction'\n"
+         "    t = t0\n    while f(x + t * d) > f(x) + alpha * t * slope:\n"
+         "        t *= shrink\n    return t"),
         ("the Armijo test with the wrong sign (accepts f(x + t d) >= ...)",
          _BT + "    slope = np.dot(g, d)\n    if slope >= 0:\n        raise ValueError('ascent')\n"
          "    t = t0\n    while not f(x + t * d) >= f(x) + alpha * t * slope:\n"
