@@ -23,10 +23,11 @@ What the kernel sees (every path read-only unless said otherwise):
 
 The kernel gets new mount, PID, network, IPC, UTS and (where possible) cgroup
 namespaces, a new session, no capabilities and, when bwrap itself runs as root, only
-``CAP_SETUID``/``CAP_SETGID`` until the start-up script has become :data:`SANDBOX_UID`
-(they are gone from then on). Run as another user, bwrap uses an unprivileged user
-namespace and maps that user to :data:`SANDBOX_UID` inside. When the grader dies, bwrap
-(``--die-with-parent``) and with it the whole PID namespace die too.
+``CAP_SETUID``/``CAP_SETGID``/``CAP_SETPCAP`` until the start-up script has emptied the
+bounding set and become :data:`SANDBOX_UID` (they are gone from then on). Run as another
+user, bwrap uses an unprivileged user namespace and maps that user to
+:data:`SANDBOX_UID` inside. When the grader dies, bwrap (``--die-with-parent``) and with
+it the whole PID namespace die too.
 """
 
 from __future__ import annotations
@@ -181,7 +182,8 @@ def bwrap_command(mounts: Mounts, argv: list[str]) -> list[str]:
            "--unshare-cgroup-try", "--hostname", "sandbox", "--die-with-parent",
            "--new-session"]
     if root:  # bwrap's privileged mode: the start-up script drops to SANDBOX_UID itself
-        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        cmd += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID",
+                "--cap-add", "CAP_SETPCAP"]  # to empty the bounding set before the drop
     else:
         cmd += ["--unshare-user", "--disable-userns", "--uid", str(SANDBOX_UID),
                 "--gid", str(SANDBOX_GID), "--cap-drop", "ALL"]

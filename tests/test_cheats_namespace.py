@@ -38,7 +38,9 @@ VENV_SITE = Path(sys.prefix, "lib64", f"python{sys.version_info[0]}.{sys.version
 
 IDENTITY = """import os
 print('UID', os.getuid(), 'GID', os.getgid())
-print('CAPEFF', [l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff')][0])
+status = dict(l.split(':', 1) for l in open('/proc/self/status') if ':' in l)
+print('CAPEFF', status['CapEff'].strip(), 'CAPBND', status['CapBnd'].strip())
+print('NONEWPRIVS', status['NoNewPrivs'].strip())
 for path in ('/etc/shadow', '/etc/gshadow', '/root/.bash_history'):
     try:
         open(path).read()
@@ -262,7 +264,8 @@ def test_2_the_kernel_is_an_unprivileged_user_that_sees_no_secrets(attacked):
     out = said(course, "identity", "CapEff")
     uid = re.search(r"UID (\d+)", out)
     assert uid and int(uid.group(1)) != 0, out
-    assert "CAPEFF 0000000000000000" in out, out
+    assert "CAPEFF 0000000000000000 CAPBND 0000000000000000" in out, out
+    assert "NONEWPRIVS 1" in out, out
     assert "READ" not in out, out
 
 
