@@ -159,7 +159,8 @@ def _python_roots() -> list[str]:
     exe = os.path.realpath(sys.executable)
     if not any(exe.startswith(r + os.sep) for r in roots):
         roots.add(os.path.dirname(exe))
-    out = sorted(roots, key=len)
+    # a system Python (prefix /usr) is covered by the system folders: never bind all of /usr
+    out = sorted((r for r in roots if r not in ("/", "/usr")), key=len)
     return [r for r in out if not any(r != o and r.startswith(o + os.sep) for o in out)]
 
 
