@@ -218,9 +218,12 @@ class KernelSession:
                 "--memory-mb", str(lim.memory_mb), "--cpu-seconds", str(lim.cpu_seconds),
                 "--file-mb", str(lim.file_mb), "--landlock", str(int(landlock_wanted())),
                 "-f", "/run/kernel/connection.json"]
+        try:
+            cmd = namespace.bwrap_command(mounts, argv)
+        except namespace.SandboxUnavailable as exc:
+            raise SandboxError(str(exc)) from None
         info_r, info_w = os.pipe()
         block_r, block_w = os.pipe()
-        cmd = namespace.bwrap_command(mounts, argv)
         cmd[1:1] = ["--info-fd", str(info_w), "--block-fd", str(block_r)]
         self._stderr = open(self._root / f"stderr-{self.starts}.txt", "wb")  # noqa: SIM115
         self._group = cgroup.create(f"calcml-{cgroup.owner_tag()}-{id(self):x}-{self.starts}",
@@ -230,6 +233,14 @@ class KernelSession:
             self._proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
                                           stdout=subprocess.DEVNULL, stderr=self._stderr,
                                           pass_fds=(info_w, block_r), cwd="/")
+        except OSError as exc:
+            for fd in (info_r, block_w):
+                os.close(fd)
+            self._stderr.close()
+            if self._group is not None:
+                self._group.remove()
+                self._group = None
+            raise SandboxError(f"bubblewrap could not be started: {exc}") from None
         finally:
             os.close(info_w)
             os.close(block_r)
