@@ -18,8 +18,12 @@ What the kernel sees (every path read-only unless said otherwise):
 - ``/submission``: the student's files, which the start-up script copies into
 - ``/home/student`` (:data:`WORK`): writable, a tmpfs of bounded size, the kernel's
   current directory; and
-- ``/run/kernel``: writable, the only folder shared with the grader, holding the
-  connection file and the ZeroMQ ``ipc`` sockets (there is no network at all).
+- ``/run/kernel``: writable, a tmpfs of 1 MiB for the ZeroMQ ``ipc`` sockets (there is
+  no network at all), which the grader reaches through ``/proc/<pid>/root``; and
+- ``/run/connection.json``: the kernel's connection file, read-only.
+
+Nothing the kernel can write lies on the grading machine's disk: every writable place is
+a tmpfs of bounded size.
 
 The kernel gets new mount, PID, network, IPC, UTS and (where possible) cgroup
 namespaces, a new session, no capabilities and, when bwrap itself runs as root, only
@@ -55,7 +59,7 @@ ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime", "/etc/nsswitch.conf")
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  #: the repository (or install) root
 WORK = "/home/student"  #: the kernel's writable working copy inside the sandbox
 #: paths the sandbox creates itself; nothing bound from the machine may lie beneath them
-OWN_PATHS = (WORK, "/sandbox", "/submission", "/run/kernel", "/tmp", "/proc", "/dev")
+OWN_PATHS = (WORK, "/sandbox", "/submission", "/run", "/tmp", "/proc", "/dev")
 
 
 class SandboxUnavailable(RuntimeError):
@@ -124,9 +128,10 @@ class Mounts:
 
     boot: Path  #: trusted start-up scripts and /etc files (read-only inside)
     files: Path  #: the student's files (read-only inside, copied into WORK)
-    run: Path  #: the connection file and the sockets (writable inside)
+    connection: Path  #: the kernel's connection file (read-only inside)
     disk_bytes: int  #: size of the writable working copy WORK
     tmp_bytes: int = 16 << 20  #: size of the private /tmp
+    run_bytes: int = 1 << 20  #: size of /run/kernel (sockets and a status file)
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -214,7 +219,8 @@ def bwrap_command(mounts: Mounts, argv: list[str]) -> list[str]:
             "--perms", "01777", "--size", str(mounts.disk_bytes), "--tmpfs", WORK,
             "--ro-bind", str(mounts.boot), "/sandbox",
             "--ro-bind", str(mounts.files), "/submission",
-            "--bind", str(mounts.run), "/run/kernel",
+            "--perms", "01777", "--size", str(mounts.run_bytes), "--tmpfs", "/run/kernel",
+            "--ro-bind", str(mounts.connection), "/run/connection.json",
             "--remount-ro", "/",
             "--chdir", "/", "--clearenv"]
     for key, value in mounts.env.items():

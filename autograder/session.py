@@ -179,16 +179,11 @@ class KernelSession:
         self._kill()
         self.starts += 1
         lim = self.limits
-        run = self._root / "run" / str(self.starts)
-        run.mkdir(parents=True, mode=0o700)
-        client_file, info = write_connection_file(str(self._root / f"client-{self.starts}.json"),
-                                                  transport="ipc", ip=str(run / "k"))
-        ports = {k: v for k, v in info.items() if k.endswith("_port")}
-        write_connection_file(str(run / "connection.json"), transport="ipc",
-                              ip="/run/kernel/k", key=info["key"].encode(), **ports)
+        conn = self._root / f"connection-{self.starts}.json"
+        _, info = write_connection_file(str(conn), transport="ipc", ip="/run/kernel/k")
+        conn.chmod(0o400)
         if os.geteuid() == 0:
-            for path in (run, run / "connection.json"):
-                os.chown(path, namespace.SANDBOX_UID, namespace.SANDBOX_GID)
+            os.chown(conn, namespace.SANDBOX_UID, namespace.SANDBOX_GID)
         env = {
             "PATH": "/usr/local/bin:/usr/bin:/bin",
             "HOME": "/home/student",
@@ -208,8 +203,8 @@ class KernelSession:
             "PYTHONDONTWRITEBYTECODE": "1",
             "LANG": "C.UTF-8",
         }
-        mounts = namespace.Mounts(boot=self._root / "boot", files=self.workdir, run=run,
-                                  disk_bytes=lim.disk_mb << 20, env=env)
+        mounts = namespace.Mounts(boot=self._root / "boot", files=self.workdir,
+                                  connection=conn, disk_bytes=lim.disk_mb << 20, env=env)
         python = os.path.join(sys.prefix, "bin", "python")
         if not os.path.exists(python):
             python = sys.executable
@@ -217,7 +212,7 @@ class KernelSession:
                 "--uid", str(namespace.SANDBOX_UID), "--gid", str(namespace.SANDBOX_GID),
                 "--memory-mb", str(lim.memory_mb), "--cpu-seconds", str(lim.cpu_seconds),
                 "--file-mb", str(lim.file_mb), "--landlock", str(int(landlock_wanted())),
-                "-f", "/run/kernel/connection.json"]
+                "-f", "/run/connection.json"]
         try:
             cmd = namespace.bwrap_command(mounts, argv)
         except namespace.SandboxUnavailable as exc:
@@ -258,7 +253,13 @@ class KernelSession:
             with contextlib.suppress(OSError):
                 os.write(block_w, b"1")
             os.close(block_w)
-        client = BlockingKernelClient(connection_file=client_file)
+        # the sockets live in the sandbox's own tmpfs: reached through its root
+        inside = Path(f"/proc/{self._ns_pid}/root/run/kernel")
+        client_file = self._root / f"client-{self.starts}.json"
+        ports = {k: v for k, v in info.items() if k.endswith("_port")}
+        write_connection_file(str(client_file), transport="ipc", ip=str(inside / "k"),
+                              key=info["key"].encode(), **ports)
+        client = BlockingKernelClient(connection_file=str(client_file))
         client.load_connection_file()
         client.start_channels()
         self._client = client
@@ -282,7 +283,7 @@ class KernelSession:
                 client.get_iopub_msg(timeout=0.05)
             except queue.Empty:
                 break
-        self._read_layers(run)
+        self._read_layers(inside)
 
     def _sandbox_pid(self, info_r: int, timeout: float) -> int:
         """The pid (seen from here) of the sandbox's first process, from bwrap's info."""
