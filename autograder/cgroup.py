@@ -123,7 +123,7 @@ class TreeGroup:
 
 
 def _rmdir(path: Path) -> None:
-    for _ in range(200):  # the last members may still be exiting
+    for _ in range(1000):  # the last members may still be exiting (slowly, under load)
         try:
             path.rmdir()
             return

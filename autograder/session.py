@@ -278,6 +278,18 @@ class KernelSession:
                     tail = self._tail()
                     self._kill()
                     raise SandboxError(f"the sandboxed kernel did not start:\n{tail}") from None
+        # a first, empty execution, so that what ipykernel loads on its first request is
+        # not charged to the student's first cell (it counts against the start-up time)
+        warm = client.execute("pass", silent=True, store_history=False)
+        while True:
+            try:
+                msg = client.get_iopub_msg(timeout=max(deadline - time.monotonic(), 0.05))
+            except queue.Empty:
+                break
+            if (msg.get("parent_header", {}).get("msg_id") == warm
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle"):
+                break
         while True:  # drain the start-up status messages
             try:
                 client.get_iopub_msg(timeout=0.05)
