@@ -180,7 +180,8 @@ class KernelSession:
         self.starts += 1
         lim = self.limits
         conn = self._root / f"connection-{self.starts}.json"
-        _, info = write_connection_file(str(conn), transport="ipc", ip="/run/kernel/k")
+        _, info = write_connection_file(str(conn), transport="ipc", ip="/run/kernel/k",
+                                        key=os.urandom(32).hex().encode())
         conn.chmod(0o400)
         if os.geteuid() == 0:
             os.chown(conn, namespace.SANDBOX_UID, namespace.SANDBOX_GID)
@@ -264,38 +265,50 @@ class KernelSession:
         client.start_channels()
         self._client = client
         deadline = time.monotonic() + lim.startup_timeout
-        while True:
+        while True:  # until the kernel answers on shell AND its iopub reaches us
             if self._proc.poll() is not None:
                 tail = self._tail()
                 self._kill()
                 raise SandboxError(f"the sandboxed kernel exited at start-up:\n{tail}")
-            try:
-                client.kernel_info()
-                client.get_shell_msg(timeout=0.5)
+            if time.monotonic() > deadline:
+                tail = self._tail()
+                self._kill()
+                raise SandboxError(f"the sandboxed kernel did not start:\n{tail}")
+            if self._answered(client, client.kernel_info()):
                 break
-            except queue.Empty:
-                if time.monotonic() > deadline:
-                    tail = self._tail()
-                    self._kill()
-                    raise SandboxError(f"the sandboxed kernel did not start:\n{tail}") from None
         # a first, empty execution, so that what ipykernel loads on its first request is
         # not charged to the student's first cell (it counts against the start-up time)
-        warm = client.execute("pass", silent=True, store_history=False)
-        while True:
-            try:
-                msg = client.get_iopub_msg(timeout=max(deadline - time.monotonic(), 0.05))
-            except queue.Empty:
-                break
-            if (msg.get("parent_header", {}).get("msg_id") == warm
-                    and msg["msg_type"] == "status"
-                    and msg["content"].get("execution_state") == "idle"):
-                break
-        while True:  # drain the start-up status messages
+        self._answered(client, client.execute("pass", silent=True, store_history=False),
+                       wait=max(deadline - time.monotonic(), 0.5))
+        while True:  # drain the start-up messages
             try:
                 client.get_iopub_msg(timeout=0.05)
             except queue.Empty:
                 break
         self._read_layers(inside)
+
+    @staticmethod
+    def _answered(client: BlockingKernelClient, msg_id: str, wait: float = 0.5) -> bool:
+        """True when the reply to ``msg_id`` came on shell and its idle status on iopub
+        (so both channels are connected: a subscriber may join late and miss messages)."""
+        end = time.monotonic() + wait
+        replied = idle = False
+        while not (replied and idle):
+            left = end - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                if not replied:
+                    msg = client.get_shell_msg(timeout=min(left, 0.5))
+                    replied = msg.get("parent_header", {}).get("msg_id") == msg_id
+                    continue
+                msg = client.get_iopub_msg(timeout=min(left, 0.5))
+            except queue.Empty:
+                continue
+            idle = (msg.get("parent_header", {}).get("msg_id") == msg_id
+                    and msg["msg_type"] == "status"
+                    and msg["content"].get("execution_state") == "idle")
+        return True
 
     def _sandbox_pid(self, info_r: int, timeout: float) -> int:
         """The pid (seen from here) of the sandbox's first process, from bwrap's info."""
