@@ -9,6 +9,9 @@ compares them with the reference itself. A cell that kills, hangs or floods the 
 costs only what it breaks: the kernel is restarted, the cells that worked are run
 again, and grading goes on. Code that runs out of time is tried once more on a fresh
 kernel, so that a moment of load on a busy grading machine costs the student nothing.
+The whole notebook has a time budget (:attr:`Limits.notebook_seconds`), restarts and
+retries included: once it is used up nothing more is run, and what was not checked
+fails with a message saying so.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -164,16 +168,38 @@ def _defined_names(source: str) -> set[str]:
 
 
 class _Runner:
-    """Runs the student's cells and calls, restarting the kernel when it is lost."""
+    """Runs the student's cells and calls, restarting the kernel when it is lost, within
+    the notebook's time budget."""
 
     def __init__(self, session: KernelSession):
         self.session = session
         self.ok_cells: list[str] = []
         self.cell_problem: dict[str, str] = {}  # function name -> what went wrong in its cell
         self.endless: set[str] = set()  # functions that ran out of time twice: no more retries
+        self.budget = session.limits.notebook_seconds
+        self.deadline = time.monotonic() + self.budget
+
+    @property
+    def budget_note(self) -> str:
+        return (f"the notebook's time budget of {self.budget:g} s is used up "
+                "(restarts and retries included): not run")
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def _run(self, code: str) -> ExecResult:
+        """Run code with the cell timeout, or what is left of the budget if less."""
+        left = self.left()
+        if left <= 0:
+            return ExecResult("budget", error=self.budget_note)
+        cell = self.session.limits.cell_timeout
+        result = self.session.run(code, timeout=min(cell, left))
+        if result.status == "timeout" and left < cell:
+            result.error = self.budget_note
+        return result
 
     def run_cell(self, source: str) -> ExecResult:
-        result = self.session.run(source)
+        result = self._run(source)
         result = self._once_more_if_slow(source, result)
         names = _defined_names(source)
         if result.ok:
@@ -183,22 +209,28 @@ class _Runner:
                 self.cell_problem[name] = result.error
             if result.kernel_lost:
                 self.recover()
+        if result.status == "budget":
+            result.outputs = [{"output_type": "stream", "name": "stderr",
+                               "text": self.budget_note + "\n"}]
         return result
 
     def _once_more_if_slow(self, code: str, result: ExecResult) -> ExecResult:
         """A timeout may be the machine's fault, a second one on a fresh kernel is not."""
-        if result.status != "timeout":
+        if result.status != "timeout" or self.left() <= 0:
             return result
         self.recover()
-        again = self.session.run(code)
-        if again.status == "timeout":
+        again = self._run(code)
+        if again.status == "timeout" and self.left() > 0:
             again.error += ", twice (the second time on a fresh kernel)"
         return again
 
     def recover(self) -> None:
+        """A fresh kernel with the cells that worked run again (while the budget lasts)."""
+        if self.left() <= 0:
+            return
         self.session.restart()
         for source in self.ok_cells:
-            if self.session.run(source).kernel_lost:  # should not happen: it worked before
+            if self._run(source).kernel_lost and self.left() > 0:  # it worked before
                 self.session.restart()
 
     def call(self, spec: GradedFunction, target: str, todo: list[Any]) -> list[Outcome] | str:
@@ -209,7 +241,9 @@ class _Runner:
         code = (f"exec({SHIM_SOURCE!r}, __calcml_shim__ := {{'__name__': 'calcml_shim'}})\n"
                 f"__calcml_shim__['serve'](globals(), {target!r}, {request!r})\n"
                 "del __calcml_shim__")
-        result = self.session.run(code)
+        result = self._run(code)
+        if result.status == "budget":
+            return f"{spec.name} was not called: {result.error}"
         if result.status == "timeout" and target not in self.endless:
             result = self._once_more_if_slow(code, result)
             if result.status == "timeout":

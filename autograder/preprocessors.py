@@ -6,6 +6,10 @@ an output written by the trusted grader (a pass line, or an error naming the inp
 the expected and the received value), which nbgrader's ``SaveAutoGrades`` then turns
 into points. Hidden tests are removed from the graded notebook, so the feedback that
 ``nbgrader generate_feedback`` renders from it never shows them.
+
+The submission is taken from ``submitted/<student>/<assignment>/`` by the course itself
+(:mod:`autograder.intake`), never following a link: a symlink, hard link, device, FIFO
+or socket in it makes nbgrader report the submission as failed, naming the entry.
 """
 
 from __future__ import annotations
@@ -18,31 +22,20 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 from nbgrader.utils import compute_checksum
 from traitlets import Float, Integer
 
+from autograder import intake
 from autograder.grade import code_fingerprint, grade_notebook, is_test_cell, strip_hidden_tests
 from autograder.session import Limits
 
 __all__ = ["SandboxedGrading", "PrecomputedGrading", "apply_result", "collect_files",
            "submission_timestamp", "submission_key"]
 
-MAX_FILE_BYTES = 8 << 20
+MAX_FILE_BYTES = intake.MAX_FILE_BYTES
 
 
 def collect_files(directory: str | os.PathLike[str], limit: int = 64 << 20) -> dict[str, bytes]:
-    """Regular files of a submission directory (not notebooks, not links), size-capped."""
-    root = Path(directory)
-    out: dict[str, bytes] = {}
-    total = 0
-    if not root.is_dir():
-        return out
-    for path in sorted(root.rglob("*")):
-        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb":
-            continue
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES or total + size > limit:
-            continue
-        total += size
-        out[str(path.relative_to(root))] = path.read_bytes()
-    return out
+    """Regular files of a submission directory (not notebooks, not links, not special
+    files), size-capped; read without following any link (see :mod:`autograder.intake`)."""
+    return intake.regular_files(directory, limit=limit)
 
 
 def submission_timestamp(directory: str | os.PathLike[str]) -> str:
@@ -76,18 +69,45 @@ class SandboxedGrading(NbGraderPreprocessor):
         config=True)
     memory_mb = Integer(2048, help="Address-space limit of the student's kernel (MiB).").tag(
         config=True)
-    cpu_seconds = Integer(300, help="CPU-time limit of one kernel (seconds).").tag(config=True)
+    cpu_seconds = Integer(300, help="CPU time of one kernel's processes together (seconds)."
+                          ).tag(config=True)
     output_kb = Integer(64, help="Output kept per cell (KiB).").tag(config=True)
+    disk_mb = Integer(256, help="Size of the kernel's writable working copy (MiB).").tag(
+        config=True)
+    notebook_seconds = Float(600.0, help="Wall time one notebook may take in all, restarts "
+                             "and retries included (seconds).").tag(config=True)
+
+    def submission_folder(self, resources: dict[str, Any]) -> str:
+        """``submitted/<student>/<assignment>`` of the notebook being graded: nbgrader
+        grades its own copy in ``autograded/``, made by following links, so the student's
+        files are taken from the submitted folder instead."""
+        info = resources.get("nbgrader", {})
+        if info.get("student") and info.get("assignment"):
+            from nbgrader.coursedir import CourseDirectory
+
+            course = CourseDirectory(config=self.config)
+            return course.format_path(course.submitted_directory, info["student"],
+                                      info["assignment"])
+        return resources.get("metadata", {}).get("path", ".")
+
+    def take_submission(self, resources: dict[str, Any]) -> dict[str, bytes]:
+        """The files of the submission being graded, after refusing one that holds links
+        or special files (:class:`~autograder.intake.SubmissionRefused` names them)."""
+        folder = self.submission_folder(resources)
+        intake.check_submission(folder, intake.shown_name(folder))
+        return collect_files(folder)
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        path = resources.get("metadata", {}).get("path", ".")
-        key = submission_key(resources.get("nbgrader", {}).get("student", ""), path)
-        result = grade_notebook(nb, limits=self.limits(), secret=key, files=collect_files(path))
+        files = self.take_submission(resources)
+        key = submission_key(resources.get("nbgrader", {}).get("student", ""),
+                             self.submission_folder(resources))
+        result = grade_notebook(nb, limits=self.limits(), secret=key, files=files)
         return apply_result(nb, result), resources
 
     def limits(self) -> Limits:
         return Limits(cell_timeout=self.timeout, memory_mb=self.memory_mb,
-                      cpu_seconds=self.cpu_seconds, output_kb=self.output_kb)
+                      cpu_seconds=self.cpu_seconds, output_kb=self.output_kb,
+                      disk_mb=self.disk_mb, notebook_seconds=self.notebook_seconds)
 
 
 class PrecomputedGrading(SandboxedGrading):
@@ -108,6 +128,11 @@ class PrecomputedGrading(SandboxedGrading):
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
         info = resources.get("nbgrader", {})
         key = (info.get("assignment"), info.get("student"), info.get("notebook"))
+        try:  # the worker graded what it read; a refused submission is recorded by no one
+            self.take_submission(resources)
+        except intake.SubmissionRefused:
+            self.results.pop(key, None)
+            raise
         fingerprint, result = self.results.pop(key, (None, None))
         if result is None or fingerprint != code_fingerprint(nb):
             self.regraded.append(key)

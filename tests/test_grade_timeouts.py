@@ -16,10 +16,13 @@ from autograder.session import Limits
 A = "01_derivatives"
 COIN = "def coin_mle(heads, tails):\n    return heads / (heads + tails)\n"
 TEST = f'from calcml.grading import check\ncheck("{A}", "coin_mle", coin_mle)\n'
-# Slow only the first time: the kernel's working copy survives a restart, the marker too.
+# Slow only the first time. Each kernel gets a fresh working copy, so the marker lives
+# in a file the test shares with the sandbox: the submitted files of the session, which
+# the test makes writable for the kernel through a folder of the grading machine that
+# it binds in by wrapping the sandbox's mounts.
 SLOW_ONCE = ("import os, time\n"
-             "if not os.path.exists('{marker}'):\n"
-             "    open('{marker}', 'w').close()\n"
+             "if not os.path.exists('/run/slow/{marker}'):\n"
+             "    open('/run/slow/{marker}', 'w').close()\n"
              "    time.sleep(60)\n")
 
 
@@ -31,6 +34,26 @@ def notebook(*answer_cells: str) -> nbformat.NotebookNode:
                                  "grade_id": "test_coin_mle", "points": 1}
     nb.cells.append(test)
     return nb
+
+
+@pytest.fixture(autouse=True)
+def shared_folder(tmp_path, monkeypatch):
+    """A folder of the test bound writable at /run/slow in every sandbox: the one thing
+    that survives a restart here (the grader itself never shares one)."""
+    from autograder import namespace
+
+    shared = tmp_path / "slow"
+    shared.mkdir()
+    shared.chmod(0o777)
+    real = namespace.bwrap_command
+
+    def with_shared(mounts, argv):
+        cmd = real(mounts, argv)
+        at = next(i for i in range(len(cmd)) if cmd[i:i + 2] == ["--remount-ro", "/"])
+        return [*cmd[:at], "--bind", str(shared), "/run/slow", *cmd[at:]]
+
+    monkeypatch.setattr(namespace, "bwrap_command", with_shared)
+    monkeypatch.setenv("CALCML_LANDLOCK", "0")  # Landlock would (rightly) refuse the write
 
 
 def grade(nb: nbformat.NotebookNode) -> tuple[bool, str, int]:

@@ -1,14 +1,14 @@
 """Processes a student starts do not outlive the kernel that started them, even when
-they leave its process group (``setsid``) or are orphaned by a double fork."""
+they leave its process group (``setsid``) or are orphaned by a double fork: they stay in
+the kernel's PID namespace and cgroup, which end with it."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from autograder import pids_cgroup
+from autograder import cgroup
 from autograder.session import KernelSession, Limits
 
 DETACHED = ("import subprocess\n"
@@ -36,11 +36,19 @@ def running(pid: int) -> bool:
 
 
 def started(session: KernelSession, code: str) -> int:
+    """The pid, as the grading machine sees it, of the process ``code`` starts (the
+    kernel prints the pid of its own PID namespace)."""
     result = session.run(code)
     assert result.ok, result.error
-    pid = int(result.outputs[0]["text"])
-    assert running(pid)
-    return pid
+    inner = int(result.outputs[0]["text"])
+    for pid in session._group.members() if session._group else []:
+        status = Path(f"/proc/{pid}/status").read_text()
+        nspid = next(line.split()[1:] for line in status.splitlines()
+                     if line.startswith("NSpid:"))
+        if len(nspid) > 1 and int(nspid[-1]) == inner:
+            assert running(pid)
+            return pid
+    raise AssertionError(f"process {inner} of the sandbox not found in its cgroup")
 
 
 @pytest.mark.parametrize("code", [DETACHED, DOUBLE_FORK], ids=["setsid child", "double fork"])
@@ -72,8 +80,9 @@ FORK_MANY = ("import os, time\n"
 
 
 def test_forking_is_capped_and_every_child_ends_with_the_session():
-    probe = pids_cgroup.create(f"calcml-{os.getpid()}-probe", 8)
-    if probe is None:
+    probe = cgroup.create(f"calcml-{cgroup.owner_tag()}-probe", memory_bytes=1 << 30,
+                          max_pids=8)
+    if probe is None or "pids" not in probe.controllers:
         pytest.skip("this machine has no pids cgroup hierarchy that root can write")
     probe.remove()
     with KernelSession(limits=Limits(cell_timeout=30, max_tasks=64)) as session:
@@ -83,5 +92,5 @@ def test_forking_is_capped_and_every_child_ends_with_the_session():
         assert 0 < children < 64, f"{children} children were started under a cap of 64 tasks"
         group = session._group
         assert group is not None and len(group.members()) > children
-        path = group.path
-    assert not path.exists()
+        paths = list(group.dirs.values())
+    assert not any(path.exists() for path in paths)
