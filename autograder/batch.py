@@ -44,6 +44,7 @@ from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TextIO
 
+from autograder import intake
 from autograder.grade import NotebookResult, code_fingerprint, grade_notebook, sanitize
 from autograder.preprocessors import (
     PrecomputedGrading,
@@ -384,6 +385,16 @@ class BatchGrader:
         return (self.root / self.coursedir.autograded_directory / sub.student / sub.assignment
                 / MARKER)
 
+    @staticmethod
+    def refused(sub: Submission) -> str | None:
+        """Why the submission folder is refused (a link, hard link, device, FIFO or socket
+        in it, named), or None; checked before anything in it is read."""
+        try:
+            intake.check_submission(sub.folder, intake.shown_name(sub.folder))
+        except intake.SubmissionRefused as exc:
+            return str(exc)
+        return None
+
     def _gradebook_row(self, sub: Submission) -> str | None:
         """The id of the gradebook's record of this submission, if it has one."""
         from nbgrader.api import Gradebook, MissingEntry
@@ -420,7 +431,10 @@ class BatchGrader:
         fingerprints = {a: self.assignment_fingerprint(a) for a in assignments}
         todo = []
         for sub in subs:
-            if self.already_graded(sub, fingerprints[sub.assignment]):
+            refused = self.refused(sub)
+            if refused:  # links or special files: nothing of it is read or graded
+                summary.failures.append((sub.student, sub.assignment, refused))
+            elif self.already_graded(sub, fingerprints[sub.assignment]):
                 summary.skipped += 1
             elif sub.problem():
                 summary.failures.append((sub.student, sub.assignment, sub.problem() or ""))

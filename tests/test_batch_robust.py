@@ -246,17 +246,22 @@ def test_broken_misnamed_and_empty_submissions_are_one_clean_line_each(tmp_path)
     (sub / "renamed" / A / f"{A} (1).ipynb").write_text((sub / "ada" / A / f"{A}.ipynb")
                                                           .read_text())
     (sub / "empty" / A).mkdir(parents=True)
+    (sub / "linked" / A).mkdir(parents=True)  # a link to the solutions is never read
+    (sub / "linked" / A / f"{A}.ipynb").symlink_to(
+        Path("../../../solutions") / A / f"{A}.ipynb")
     proc = calcml_grade(course, A, "--workers", "2")
     assert proc.returncode == 1, proc.stdout + proc.stderr[-2000:]
     lines = proc.stdout.splitlines()
     assert "graded 1 notebooks" in lines[0]  # ada
     assert all(ch.isprintable() for line in lines for ch in line), lines
     by_student = {line.split(" / ")[0].strip(): line for line in lines if " / " in line}
-    assert set(by_student) == {"bin", "renamed", "empty"}, lines
+    assert set(by_student) == {"bin", "renamed", "empty", "linked"}, lines
     assert "the notebook cannot be read" in by_student["bin"]
     assert (f"no notebook named {A}.ipynb in submitted/renamed/{A}/ (found: {A} (1).ipynb)"
             in by_student["renamed"])
     assert f"no notebook in submitted/empty/{A}/" in by_student["empty"]
+    assert f"submitted/linked/{A}/{A}.ipynb is a symbolic link" in by_student["linked"]
+    assert "linked" not in course.scores(A)
     assert course.scores(A)["ada"] == points(course.source(A))
 
 
