@@ -192,6 +192,7 @@ def test_a_dying_worker_costs_only_the_notebook_it_held(tmp_path, monkeypatch):
 @pytest.mark.slow
 def test_a_dask_task_that_kills_its_workers_names_the_student(tmp_path, monkeypatch):
     import dask
+    import distributed  # noqa: F401  (its defaults must be loaded before one is overridden)
 
     students = ["ada", VICTIM, "cy"]
     course = course_with(tmp_path, students)

@@ -19,7 +19,7 @@ from typing import Any
 import nbformat
 import numpy as np
 import pytest
-from course import REPO, mutants
+from course import REPO, answer_code, defined, mutants, notebook_context
 
 from autograder.bundle import PACKAGE, build_bundle
 from autograder.release import assignments
@@ -68,13 +68,6 @@ def _solution_blocks(assignment: str) -> list[str]:
                                 re.DOTALL):
             out.append(block)
     return out
-
-
-def _answers(assignment: str) -> dict[str, str]:
-    """grade id -> the solution notebook's answer cell (the instructor's code)."""
-    nb = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", 4)
-    return {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-            if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
 
 
 def _body(fn: Any) -> str:
@@ -148,12 +141,6 @@ def test_student_package_cannot_compute_expected_values(bundle):
         assert f"from {PACKAGE} import check" in "".join(c.source for c in nb.cells)
 
 
-def _functions(code: str) -> dict[str, Any]:
-    namespace: dict[str, Any] = {"np": np}
-    exec(code, namespace)  # noqa: S102  (the course's own solution and mutant code)
-    return namespace
-
-
 def _outcome(check: Any, assignment: str, name: str, fn: Any) -> tuple[bool, str]:
     from contextlib import redirect_stdout
     from io import StringIO
@@ -174,13 +161,14 @@ def test_student_check_says_what_the_course_check_says(student, assignment):
     and the course's check agree, message for message: the stored expected values, the
     comparison rules, the notes and hints round-trip exactly."""
     module = mutants(assignment)
-    solution = _functions("\n".join(_answers(assignment).values()))
+    context, answers = notebook_context(assignment), answer_code(assignment)
     for name in assignment_functions(assignment):
-        ok, text = _outcome(student.check, assignment, name, solution[name])
+        solution = defined(answers[name], name, context)
+        ok, text = _outcome(student.check, assignment, name, solution)
         assert ok, f"the reference {name} fails the bundle's visible tests:\n{text}"
-        assert text == _outcome(course_check, assignment, name, solution[name])[1]
+        assert text == _outcome(course_check, assignment, name, solution)[1]
         for label, code in module.WRONG.get(name, []) + module.RIGHT.get(name, []):
-            fn = _functions(code)[name]
+            fn = defined(code, name, context)
             ours = _outcome(student.check, assignment, name, fn)
             theirs = _outcome(course_check, assignment, name, fn)
             assert ours == theirs, (f"{name} ({label}): the bundle says\n{ours}\n"
@@ -235,7 +223,7 @@ def test_release_command_names_bad_input(tmp_path):
 def _filled_in(bundle: Path, assignment: str, target: Path) -> Path:
     """The bundle's notebook with the solution's answers typed in, as a student would."""
     nb = nbformat.read(bundle / assignment / f"{assignment}.ipynb", 4)
-    answers = _answers(assignment)
+    answers = answer_code(assignment)
     for cell in nb.cells:
         grade_id = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
         if grade_id in answers:
