@@ -117,14 +117,19 @@ def softmax_cross_entropy_vjp(Z: ArrayLike, y: ArrayLike) -> tuple[float, np.nda
     """``(loss, dZ)``: the mean cross-entropy of softmax(Z) and its gradient
     (softmax(Z) - onehot(y)) / m, an (m, k) array; finite for logits of any size."""
     Z, labels = _logits_and_labels(Z, y)
-    return _cross_entropy(Z, labels), _cross_entropy_grad(Z, labels)
+    return _cross_entropy_and_grad(Z, labels)
 
 
-def _cross_entropy_grad(Z: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    E = np.exp(Z - Z.max(axis=1, keepdims=True))  # softmax, shifted: no overflow
-    dZ = E / E.sum(axis=1, keepdims=True)
-    dZ[np.arange(len(Z)), labels] -= 1.0  # minus the one-hot rows
-    return dZ / len(Z)
+def _cross_entropy_and_grad(Z: np.ndarray, labels: np.ndarray) -> tuple[float, np.ndarray]:
+    """The loss and its gradient from one shifted softmax (no input checks)."""
+    rows = np.arange(len(Z))
+    top = Z.max(axis=1)
+    E = np.exp(Z - top[:, None])  # shifted by each row's maximum: no overflow
+    S = E.sum(axis=1)
+    loss = float(np.mean(top + np.log(S) - Z[rows, labels]))
+    dZ = E / S[:, None]
+    dZ[rows, labels] -= 1.0  # minus the one-hot rows
+    return loss, dZ / len(Z)
 
 
 # ---------------------------------------------------------------------------------------
@@ -208,8 +213,7 @@ def _backward(P: dict[str, np.ndarray], X: np.ndarray, labels: np.ndarray
               ) -> tuple[float, dict[str, np.ndarray]]:
     """Loss and gradients by the chain of VJPs (inputs already validated)."""
     c = _forward(P, X)
-    loss = _cross_entropy(c["Z2"], labels)
-    dZ2 = _cross_entropy_grad(c["Z2"], labels)  # VJP of the loss
+    loss, dZ2 = _cross_entropy_and_grad(c["Z2"], labels)  # the loss and its VJP
     dA1 = dZ2 @ P["W2"].T                        # VJP of the output layer, w.r.t. A1
     dZ1 = np.where(c["Z1"] > 0, dA1, 0.0)        # VJP of the ReLU
     grads = {"W1": X.T @ dZ1, "b1": dZ1.sum(axis=0), "W2": c["A1"].T @ dZ2,
@@ -382,7 +386,7 @@ def deep_network_statistics(
         A = act(Z)
         Zs.append(Z)
         As.append(A)
-    G = _cross_entropy_grad(A @ W_out, labels) @ W_out.T  # dL/dA of the last hidden layer
+    G = _cross_entropy_and_grad(A @ W_out, labels)[1] @ W_out.T  # dL/dA, last hidden layer
     grad_var = np.empty(depth)
     norms = np.empty(depth)
     for layer in range(depth - 1, -1, -1):

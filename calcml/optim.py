@@ -29,6 +29,7 @@ from calcml._validate import (
     as_count,
     as_float_array,
     require_callable,
+    require_finite,
     require_positive,
     require_same_length,
 )
@@ -348,6 +349,17 @@ def minibatch_sgd_path(
     return _minibatch_sgd(grad_fn, theta0, X, y, lr, n_epochs, batch_size, seed, keep_path=True)
 
 
+def _data_as_given(value: ArrayLike, name: str) -> np.ndarray:
+    """``value`` as an array of its own dtype (what ``grad_fn`` receives), once checked to
+    be 1-D or 2-D real and finite; a float array is checked without being copied."""
+    arr = np.asarray(value)
+    if arr.dtype == np.float64 and arr.ndim in (1, 2):
+        require_finite(arr, name)
+    else:
+        as_float_array(value, name, ndim=(1, 2))
+    return arr
+
+
 def _minibatch_sgd(
     grad_fn: Callable[[np.ndarray, np.ndarray, np.ndarray], ArrayLike],
     theta0: ArrayLike,
@@ -362,10 +374,7 @@ def _minibatch_sgd(
 ) -> np.ndarray:
     require_callable(grad_fn, "grad_fn")
     theta = as_float_array(theta0, "theta0")  # a copy: theta0 itself is never touched
-    X_arr = np.asarray(X)
-    as_float_array(X, "X", ndim=(1, 2))
-    y_arr = np.asarray(y)
-    as_float_array(y, "y", ndim=(1, 2))
+    X_arr, y_arr = _data_as_given(X, "X"), _data_as_given(y, "y")
     require_same_length(X_arr, y_arr, "X", "y")
     lr = require_positive(lr, "lr")
     n_epochs = as_count(n_epochs, "n_epochs")
