@@ -196,12 +196,13 @@ def bwrap_command(mounts: Mounts, argv: list[str]) -> list[str]:
     system = [p for p in SYSTEM_DIRS if os.path.lexists(p)]
     tops = [p for p in TOP_DIRS if os.path.lexists(p)]
     pythons = _python_roots()
-    for path in pythons:
-        if any(path == own or path.startswith(own + "/") for own in OWN_PATHS):
+    for path in pythons:  # /tmp is mounted first, so a Python under /tmp is bound into it
+        if any(path == own or path.startswith(own + "/") for own in OWN_PATHS if own != "/tmp"):
             raise SandboxUnavailable(
                 f"the Python installation {path} lies where the sandbox mounts its own "
                 f"folders ({', '.join(OWN_PATHS)}): install the grader's virtual environment "
                 "elsewhere")
+    cmd += ["--perms", "01777", "--size", str(mounts.tmp_bytes), "--tmpfs", "/tmp"]
     bound = [p for p in system + tops + pythons if not os.path.islink(p)]
     cmd += _binds_for(system + tops + pythons, _masks(bound))
     cmd += ["--dir", "/etc"]
@@ -215,7 +216,6 @@ def bwrap_command(mounts: Mounts, argv: list[str]) -> list[str]:
         cmd += ["--perms", "0755", "--dir", parent]
     cmd += ["--ro-bind-try", "/sys/devices/system/cpu", "/sys/devices/system/cpu"]
     cmd += ["--proc", "/proc", "--dev", "/dev",
-            "--perms", "01777", "--size", str(mounts.tmp_bytes), "--tmpfs", "/tmp",
             "--perms", "01777", "--size", str(mounts.disk_bytes), "--tmpfs", WORK,
             "--ro-bind", str(mounts.boot), "/sandbox",
             "--ro-bind", str(mounts.files), "/submission",

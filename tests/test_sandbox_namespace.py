@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -45,6 +46,22 @@ def test_the_command_binds_no_course_folder_and_masks_the_course_packages(tmp_pa
         assert flag in cmd
     work = next(i for i in range(len(cmd)) if cmd[i:i + 2] == ["--tmpfs", namespace.WORK])
     assert cmd[work - 2:work] == ["--size", str(1 << 20)], "the working copy has no size"
+
+
+def test_a_python_under_tmp_is_bound_into_the_sandbox_tmp(tmp_path, monkeypatch):
+    """A clone (and its venv) under /tmp, as CI may make it: the sandbox's own /tmp is
+    mounted first and the Python bound into it, read-only; /run still refuses."""
+    mounts = namespace.Mounts(tmp_path / "boot", tmp_path / "files", tmp_path / "run", 1 << 20)
+    venv_path = str(Path(tempfile.mkdtemp(dir="/tmp")) / ".venv")
+    os.mkdir(venv_path)
+    monkeypatch.setattr(namespace, "_python_roots", lambda: [venv_path])
+    cmd = namespace.bwrap_command(mounts, ["true"])
+    tmp = next(i for i in range(len(cmd)) if cmd[i:i + 2] == ["--tmpfs", "/tmp"])
+    venv = next(i for i in range(len(cmd)) if cmd[i] == "--ro-bind" and cmd[i + 2] == venv_path)
+    assert tmp < venv, "the sandbox's /tmp would hide the Python bound before it"
+    monkeypatch.setattr(namespace, "_python_roots", lambda: ["/run/venv"])
+    with pytest.raises(namespace.SandboxUnavailable, match="/run/venv lies where"):
+        namespace.bwrap_command(mounts, ["true"])
 
 
 def test_a_missing_bubblewrap_is_named_with_what_to_do(monkeypatch):
